@@ -1,0 +1,13 @@
+from moldova_personas.narrate import narrate_cores
+
+
+def model(dbt, session):
+    dbt.config(materialized="incremental", unique_key="persona_id")
+    cores = dbt.ref("release_cores")
+    anchors, constraints = dbt.ref("stg_narration__anchors"), dbt.ref("stg_narration__constraints")
+    done = set()
+    if dbt.is_incremental:  # finished rows are kept; failed ones are retried on the next run
+        done = {
+            r[0] for r in session.execute(f"select persona_id from {dbt.this} where status = 'ok'").fetchall()
+        }
+    return narrate_cores(cores, dbt.config.get("meta"), anchors, constraints, done)

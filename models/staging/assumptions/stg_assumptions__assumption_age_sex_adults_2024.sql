@@ -1,0 +1,16 @@
+with
+
+source as (
+
+    select * from {{ ref('assumption_age_sex_adults_2024') }}
+
+),
+
+final as (
+
+    -- typed and named in the seed yml (column_types); staging only gives the layer its name
+    select * from source
+
+)
+
+select * from final

@@ -1,0 +1,13 @@
+from moldova_personas.cores import sample_tier
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    references = {
+        "names_first": dbt.ref("stg_reference__names_first").df(),
+        "names_last": dbt.ref("stg_reference__names_last").df(),
+        "occupation_titles": dbt.ref("stg_reference__occupation_titles").df(),
+        "assumption_big_five_params": dbt.ref("stg_reference__assumption_big_five_params").df(),
+    }
+    seed = dbt.config.get("meta")["seed"]
+    return sample_tier(dbt.ref("int_census_model"), references, "tier_100k", seed)

@@ -1,0 +1,618 @@
+"""Validate the census seed CSVs (seeds/census/*.csv) before dbt loads them.
+
+dbt's seed tests report bad data only after a load; this module reads the files with the csv module and
+names the file, the 1-based CSV line, the row key, what is wrong and how to fix it. The checks mirror the
+tests in seeds/census/_census__seeds.yml: required columns, numeric values, non-negative counts, shares
+summing to 100, known region codes, raion names known to population_by_raion, duplicate keys, and raion
+sums equal to region totals.
+
+A UTF-8 byte-order mark and CRLF line endings are tolerated silently (dbt and DuckDB read them too; the
+shared census files use CRLF); the BOM is stripped before the header is read, so it never turns the first
+column into a "missing" one.
+
+    python -m moldova_personas.census_checks seeds/census     # exit 1 and one line per problem
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from moldova_personas.schema import ETHNICITIES, REGIONS
+
+SHARE_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class ShareCheck:
+    """`column` must sum to `expected` +- `tolerance` over the rows `where` keeps, per `group_by`."""
+
+    column: str
+    group_by: tuple[str, ...] = ()
+    expected: float = 100.0
+    tolerance: float = SHARE_TOLERANCE
+    where: Callable[[dict[str, str]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one seed file must contain."""
+
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    integers: tuple[str, ...] = ()
+    decimals: tuple[str, ...] = ()
+    non_negative: tuple[str, ...] = ()
+    shares: tuple[ShareCheck, ...] = ()
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    raion_column: str | None = None
+
+
+WORKING_AGE = ("pop_grp1_under_working_age", "pop_grp2_working_age", "pop_grp3_over_working_age")
+ETHNICITY_CODES = tuple(ETHNICITIES)
+
+
+def _not_total(row: dict[str, str]) -> bool:
+    return row.get("region") != "TOTAL"
+
+
+TABLES: dict[str, TableSpec] = {
+    "population_by_region": TableSpec(
+        columns=(
+            "region",
+            "population",
+            "urban",
+            "rural",
+            "urban_pct",
+            "share_of_national_pct",
+            "nbs_published_thousands",
+            *WORKING_AGE,
+            "units_included",
+        ),
+        key=("region",),
+        integers=("population", "urban", "rural", *WORKING_AGE),
+        decimals=("urban_pct", "share_of_national_pct", "nbs_published_thousands"),
+        non_negative=("population", "urban", "rural", *WORKING_AGE, "urban_pct", "share_of_national_pct"),
+        shares=(ShareCheck("share_of_national_pct", where=_not_total),),
+        codes={"region": (*REGIONS, "TOTAL")},
+    ),
+    "population_by_raion": TableSpec(
+        columns=(
+            "cuatm_code",
+            "raion",
+            "raion_ascii",
+            "unit_type",
+            "region",
+            "population",
+            "urban",
+            "rural",
+            "urban_pct",
+            "largest_town",
+            "largest_town_population",
+            *WORKING_AGE,
+            "age_group_note",
+        ),
+        key=("raion",),
+        integers=("population", "urban", "rural", "largest_town_population", *WORKING_AGE),
+        decimals=("urban_pct",),
+        non_negative=("population", "urban", "rural", "largest_town_population", *WORKING_AGE, "urban_pct"),
+        codes={"region": REGIONS},
+    ),
+    "localities": TableSpec(
+        columns=(
+            "cuatm_code",
+            "level",
+            "unit_type",
+            "name_source",
+            "name",
+            "name_ascii",
+            "parent_uat_code",
+            "parent_uat_name",
+            "raion",
+            "region",
+            "area_type",
+            "is_leaf",
+            "population",
+            *WORKING_AGE,
+        ),
+        key=("cuatm_code", "level"),
+        integers=("is_leaf", "population", *WORKING_AGE),
+        non_negative=("population", *WORKING_AGE),
+        codes={
+            "region": REGIONS,
+            "level": ("uat", "component_locality"),
+            "area_type": ("urban", "rural", "mixed(town+villages)"),
+            "is_leaf": ("0", "1"),
+        },
+        raion_column="raion",
+    ),
+    "age_sex": TableSpec(
+        columns=("age_group", "sex", "population", "pct_of_total", "unit", "source_id", "status"),
+        key=("age_group", "sex"),
+        integers=("population",),
+        decimals=("pct_of_total",),
+        non_negative=("population", "pct_of_total"),
+        shares=(
+            ShareCheck("pct_of_total", where=lambda r: r["age_group"] == "total" and r["sex"] != "both"),
+        ),
+        codes={"sex": ("both", "female", "male")},
+    ),
+    "age_10yr_nbs_estimate_2024_approx": TableSpec(
+        columns=("age_group", "sex", "population", "pct_of_total", "reference_date", "source_id", "status"),
+        key=("age_group",),
+        integers=("population",),
+        decimals=("pct_of_total",),
+        non_negative=("population", "pct_of_total"),
+        shares=(ShareCheck("pct_of_total"),),
+    ),
+    "population_single_age_2024_approx": TableSpec(
+        columns=("age", "population", "source_age_code", "reference_date", "note", "source_id", "status"),
+        key=("age",),
+        integers=("age", "population", "source_age_code"),
+        non_negative=("age", "population"),
+    ),
+    "ethnicity_national": TableSpec(
+        columns=(
+            "ethnicity",
+            "count_thousands",
+            "pct_of_total_final",
+            "pct_of_total_final_2dp",
+            "pct_of_declared_preliminary",
+            "source_id",
+            "status",
+        ),
+        key=("ethnicity",),
+        decimals=(
+            "count_thousands",
+            "pct_of_total_final",
+            "pct_of_total_final_2dp",
+            "pct_of_declared_preliminary",
+        ),
+        non_negative=("count_thousands", "pct_of_total_final"),
+        shares=(ShareCheck("pct_of_total_final"), ShareCheck("pct_of_declared_preliminary")),
+        codes={"ethnicity": (*ETHNICITY_CODES, "Not declared")},
+    ),
+    "ethnicity_by_area": TableSpec(
+        columns=("area", "ethnicity", "pct_of_area_population", "source_id", "status"),
+        key=("area", "ethnicity"),
+        decimals=("pct_of_area_population",),
+        non_negative=("pct_of_area_population",),
+        shares=(ShareCheck("pct_of_area_population", group_by=("area",)),),
+        codes={"area": ("urban", "rural"), "ethnicity": ETHNICITY_CODES},
+    ),
+    "ethnicity_by_region": TableSpec(
+        columns=("region_or_unit", "group", "percent", "basis", "vintage", "source_id", "note"),
+        key=("region_or_unit", "group", "vintage", "basis"),
+        decimals=("percent",),
+        non_negative=("percent",),
+    ),
+    "ethnicity_age_profile": TableSpec(
+        columns=("ethnicity", "age_group", "pct_of_ethnic_group", "source_id", "status"),
+        key=("ethnicity", "age_group"),
+        decimals=("pct_of_ethnic_group",),
+        non_negative=("pct_of_ethnic_group",),
+        shares=(ShareCheck("pct_of_ethnic_group", group_by=("ethnicity",)),),
+        codes={"ethnicity": ETHNICITY_CODES},
+    ),
+    "religion_national": TableSpec(
+        columns=(
+            "religion",
+            "category_type",
+            "count",
+            "pct_of_total_final",
+            "pct_preliminary",
+            "source_id",
+            "status",
+        ),
+        key=("religion",),
+        integers=("count",),
+        decimals=("pct_of_total_final", "pct_preliminary"),
+        non_negative=("count", "pct_of_total_final"),
+        shares=(ShareCheck("pct_of_total_final"),),
+    ),
+    "religion_by_ethnicity": TableSpec(
+        columns=("ethnicity", "religion", "pct_of_affiliated_in_ethnic_group", "source_id", "status"),
+        key=("ethnicity", "religion"),
+        decimals=("pct_of_affiliated_in_ethnic_group",),
+        non_negative=("pct_of_affiliated_in_ethnic_group",),
+        shares=(ShareCheck("pct_of_affiliated_in_ethnic_group", group_by=("ethnicity",)),),
+        codes={"ethnicity": ETHNICITY_CODES},
+    ),
+    "native_language": TableSpec(
+        columns=(
+            "mother_tongue",
+            "count",
+            "pct_of_total_computed",
+            "pct_reported_final",
+            "pct_reported_preliminary",
+            "source_id",
+            "status",
+        ),
+        key=("mother_tongue",),
+        integers=("count",),
+        decimals=("pct_of_total_computed", "pct_reported_final", "pct_reported_preliminary"),
+        non_negative=("count", "pct_of_total_computed"),
+        shares=(ShareCheck("pct_of_total_computed"),),
+    ),
+    "mother_tongue_by_ethnicity": TableSpec(
+        columns=("ethnicity", "mother_tongue", "pct_of_ethnic_group", "source_id", "status"),
+        key=("ethnicity", "mother_tongue"),
+        decimals=("pct_of_ethnic_group",),
+        non_negative=("pct_of_ethnic_group",),
+        shares=(ShareCheck("pct_of_ethnic_group", group_by=("ethnicity",)),),
+        codes={"ethnicity": ETHNICITY_CODES},
+    ),
+    "marital_status": TableSpec(
+        columns=("marital_status", "pct_2024", "pct_2014", "sex", "age_universe", "source_id", "status"),
+        key=("marital_status",),
+        decimals=("pct_2024", "pct_2014"),
+        non_negative=("pct_2024", "pct_2014"),
+        shares=(ShareCheck("pct_2024"), ShareCheck("pct_2014")),
+        codes={"marital_status": ("married", "never married", "widowed", "divorced")},
+    ),
+    "education_level": TableSpec(
+        columns=("education_level", "pct", "sex", "age_universe", "source_id", "status"),
+        key=("education_level",),
+        decimals=("pct",),
+        non_negative=("pct",),
+        shares=(ShareCheck("pct"),),
+    ),
+    "employment_status": TableSpec(
+        columns=("indicator", "value", "year", "source_id"),
+        key=("indicator",),
+        integers=("year",),
+    ),
+}
+
+# Child rows summed by a group column must equal the parent row: (child table, child group column,
+# parent table, parent key, columns, child row filter). Localities: leaf rows only.
+SUM_CHECKS: tuple[tuple[str, str, str, str, tuple[str, ...], Callable[[dict[str, str]], bool]], ...] = (
+    (
+        "population_by_raion",
+        "region",
+        "population_by_region",
+        "region",
+        ("population", "urban", "rural", *WORKING_AGE),
+        lambda r: True,
+    ),
+    (
+        "localities",
+        "raion",
+        "population_by_raion",
+        "raion",
+        ("population",),
+        lambda r: r.get("is_leaf") == "1",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CensusProblem:
+    """One problem in one seed file; `line` is the 1-based physical CSV line (1 = header)."""
+
+    file: str
+    line: int | None
+    key: str
+    what: str
+    fix: str
+    lines: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.what}. Fix: {self.fix}"
+
+
+class CensusSeedError(ValueError):
+    """Raised by validate_census_dir; `problems` holds every CensusProblem found."""
+
+    def __init__(self, problems: Sequence[CensusProblem]):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in the census seed files:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+@dataclass
+class _Table:
+    display: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (1-based line number, row)
+
+
+def _read(path: Path, display: str) -> tuple[_Table | None, list[CensusProblem]]:
+    try:
+        # utf-8-sig strips a BOM; newline="" lets csv handle CRLF and quoted newlines.
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                return None, [
+                    CensusProblem(
+                        display,
+                        1,
+                        "",
+                        "the file is empty (no header line)",
+                        f"restore {display} from /work/shared/census/",
+                    )
+                ]
+            header = [h.strip() for h in header]
+            rows: list[tuple[int, dict[str, str]]] = []
+            problems: list[CensusProblem] = []
+            for record in reader:
+                line = reader.line_num
+                if not record or all(not cell.strip() for cell in record):
+                    continue
+                if len(record) != len(header):
+                    problems.append(
+                        CensusProblem(
+                            display,
+                            line,
+                            "",
+                            f"has {len(record)} fields but the header has {len(header)}",
+                            f"edit {display} line {line} (quote values that contain commas)",
+                        )
+                    )
+                    continue
+                rows.append((line, dict(zip(header, record, strict=True))))
+    except UnicodeDecodeError as exc:
+        return None, [
+            CensusProblem(
+                display,
+                None,
+                "",
+                f"is not valid UTF-8 ({exc.reason} at byte {exc.start})",
+                f"re-save {display} as UTF-8",
+            )
+        ]
+    return _Table(display, header, rows), problems
+
+
+def _key_text(row: dict[str, str], key: Iterable[str]) -> str:
+    return ", ".join(f"{k}={row.get(k, '')}" for k in key)
+
+
+def _number(text: str, integer: bool) -> float | int | None:
+    value: float | int = int(text) if integer else float(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _check_table(name: str, spec: TableSpec, table: _Table, raions: set[str] | None) -> list[CensusProblem]:
+    d = table.display
+    missing = [c for c in spec.columns if c not in table.header]
+    if missing:
+        return [
+            CensusProblem(
+                d,
+                1,
+                "",
+                f"required column(s) missing from the header: {', '.join(missing)}",
+                f"edit {d} line 1 (expected columns: {', '.join(spec.columns)})",
+            )
+        ]
+    problems: list[CensusProblem] = []
+    bad_cells: set[tuple[int, str]] = set()
+    seen: dict[tuple[str, ...], int] = {}
+    for line, row in table.rows:
+        key = _key_text(row, spec.key)
+        values = tuple(row[k].strip() for k in spec.key)
+        blank = [k for k in spec.key if not row[k].strip()]
+        if blank:
+            problems.append(
+                CensusProblem(
+                    d, line, key, f"key column(s) {', '.join(blank)} are empty", f"edit {d} line {line}"
+                )
+            )
+        elif values in seen:
+            problems.append(
+                CensusProblem(
+                    d,
+                    line,
+                    key,
+                    f"duplicate key ({', '.join(spec.key)}) already on line {seen[values]}",
+                    f"edit {d} line {line} (remove or correct the duplicate row)",
+                )
+            )
+        else:
+            seen[values] = line
+        for col, integer in [(c, True) for c in spec.integers] + [(c, False) for c in spec.decimals]:
+            text = row[col].strip()
+            if not text:
+                continue
+            try:
+                value = _number(text, integer)
+            except ValueError:
+                bad_cells.add((line, col))
+                kind = "an integer" if integer else "a number"
+                problems.append(
+                    CensusProblem(
+                        d,
+                        line,
+                        key,
+                        f"{col} = {text!r} is not {kind}",
+                        f"edit {d} line {line} ({col} must be {kind}, e.g. 1234)",
+                    )
+                )
+                continue
+            if col in spec.non_negative and value < 0:
+                problems.append(
+                    CensusProblem(
+                        d,
+                        line,
+                        key,
+                        f"{col} = {text} is negative",
+                        f"edit {d} line {line} ({col} must be >= 0)",
+                    )
+                )
+        for col, allowed in spec.codes.items():
+            if row[col] not in allowed:
+                problems.append(
+                    CensusProblem(
+                        d,
+                        line,
+                        key,
+                        f"{col} = {row[col]!r} is not a known code",
+                        f"edit {d} line {line} ({col} must be one of: {', '.join(allowed)})",
+                    )
+                )
+        if spec.raion_column and raions is not None and row[spec.raion_column] not in raions:
+            problems.append(
+                CensusProblem(
+                    d,
+                    line,
+                    key,
+                    f"{spec.raion_column} = {row[spec.raion_column]!r} is not a raion of "
+                    "population_by_raion.csv",
+                    f"edit {d} line {line} (use a raion name exactly as in population_by_raion.csv)",
+                )
+            )
+    for share in spec.shares:
+        problems.extend(_check_shares(share, table, bad_cells))
+    return problems
+
+
+def _check_shares(share: ShareCheck, table: _Table, bad: set[tuple[int, str]]) -> list[CensusProblem]:
+    groups: dict[tuple[str, ...], list[tuple[int, float]]] = defaultdict(list)
+    for line, row in table.rows:
+        if share.where is not None and not share.where(row):
+            continue
+        text = row[share.column].strip()
+        if not text or (line, share.column) in bad:
+            continue
+        groups[tuple(row[g] for g in share.group_by)].append((line, float(text)))
+    problems = []
+    for group, cells in groups.items():
+        total = sum(v for _, v in cells)
+        if abs(total - share.expected) <= share.tolerance:
+            continue
+        lines = tuple(line for line, _ in cells)
+        span = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}-{lines[-1]}"
+        label = ", ".join(f"{g}={v}" for g, v in zip(share.group_by, group, strict=True)) or "all rows"
+        problems.append(
+            CensusProblem(
+                table.display,
+                lines[0],
+                label,
+                f"{share.column} sums to {total:g} over {span}",
+                f"edit {table.display} {span} (shares must sum to {share.expected:g} +-{share.tolerance:g})",
+                lines=lines,
+            )
+        )
+    return problems
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None  # blank or not numeric: reported by the per-table checks
+
+
+def _check_sums(tables: dict[str, _Table]) -> list[CensusProblem]:
+    problems: list[CensusProblem] = []
+    for child, group_col, parent, parent_key, columns, keep in SUM_CHECKS:
+        if child not in tables or parent not in tables:
+            continue
+        child_t, parent_t = tables[child], tables[parent]
+        needed = {group_col, *columns}
+        if not needed <= set(child_t.header) or not {parent_key, *columns} <= set(parent_t.header):
+            continue  # missing columns are reported by the per-table checks
+        parent_rows = {row[parent_key]: (line, row) for line, row in parent_t.rows}
+        for col in columns:
+            sums: dict[str, int] = defaultdict(int)
+            broken = False
+            for _, row in child_t.rows:
+                if not keep(row) or not row[col].strip():
+                    continue
+                value = _int_or_none(row[col])
+                if value is None:
+                    broken = True
+                    break
+                sums[row[group_col]] += value
+            if broken:
+                continue
+            for key, total in sums.items():
+                if key not in parent_rows:
+                    continue  # reported as an unknown region / raion by the per-table checks
+                line, prow = parent_rows[key]
+                expected = _int_or_none(prow[col])
+                if expected is not None and expected != total:
+                    problems.append(
+                        CensusProblem(
+                            parent_t.display,
+                            line,
+                            f"{parent_key}={key}",
+                            f"{col} = {expected} but the {child}.csv rows with {group_col}={key} "
+                            f"sum to {total} (difference {total - expected:+d})",
+                            f"edit {parent_t.display} line {line} "
+                            f"or the {group_col}={key} rows of {child_t.display}",
+                        )
+                    )
+    return problems
+
+
+def validate_census(path: str | Path, tables: Iterable[str] | None = None) -> list[CensusProblem]:
+    """Check the census seed CSVs in `path`; return every problem found (empty list = clean)."""
+    root = Path(path)
+    names = list(tables) if tables is not None else list(TABLES)
+    loaded: dict[str, _Table] = {}
+    problems: list[CensusProblem] = []
+    for name in names:
+        display = str(root / f"{name}.csv")
+        file = root / f"{name}.csv"
+        if not file.is_file():
+            problems.append(
+                CensusProblem(
+                    display,
+                    None,
+                    "",
+                    "file is missing",
+                    f"copy {name}.csv from /work/shared/census/ into {root}",
+                )
+            )
+            continue
+        table, read_problems = _read(file, display)
+        problems.extend(read_problems)
+        if table is not None:
+            loaded[name] = table
+    raions = None
+    raion_table = loaded.get("population_by_raion")
+    if raion_table is not None and "raion" in raion_table.header:
+        raions = {row["raion"] for _, row in raion_table.rows}
+    for name, table in loaded.items():
+        problems.extend(_check_table(name, TABLES[name], table, raions))
+    problems.extend(_check_sums(loaded))
+    return problems
+
+
+def validate_census_dir(path: str | Path) -> None:
+    """Raise CensusSeedError naming file, line, row key, problem and fix if any census seed is bad."""
+    problems = validate_census(path)
+    if problems:
+        raise CensusSeedError(problems)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print(
+            "usage: python -m moldova_personas.census_checks <seed dir, e.g. seeds/census>", file=sys.stderr
+        )
+        return 2
+    try:
+        validate_census_dir(args[0])
+    except CensusSeedError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"census seeds OK: {len(TABLES)} files in {args[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

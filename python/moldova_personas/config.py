@@ -1,0 +1,306 @@
+"""Narration settings: one strict pydantic model, built from defaults <- environment <- overrides.
+
+Defaults run with no key and no network: every alias points at the offline narrator
+(`offline/narrator`, a litellm CustomLLM registered by `llm.py`). A real provider is chosen by
+environment variables (see `ENV_HELP`); API keys are never stored here, only the NAME of the env var
+holding the key, which is read at call time. This module imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+OFFLINE_MODEL = "offline/narrator"
+ALIASES = ("creative", "balanced", "fast", "offline")
+TIERS = ("1k", "25k", "100k", "1m")
+
+# Providers whose models need no key (local servers). Anything else needs api_key_env.
+KEYLESS_PROVIDERS = ("offline", "ollama", "ollama_chat", "hosted_vllm", "lm_studio", "llamafile")
+# Conventional key variable per provider, used when MOLDOVA_LLM_API_KEY_ENV is not set.
+DEFAULT_KEY_ENV = {
+    "dashscope": "DASHSCOPE_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+}
+
+ENV_HELP = """\
+Environment variables read by moldova_personas.config.load_settings (ALIAS = CREATIVE|BALANCED|FAST):
+  MOLDOVA_LLM_<ALIAS>            litellm model string, e.g. dashscope/qwen-turbo, openai/Qwen2.5-7B
+  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama), MOLDOVA_LLM_<ALIAS>_API_BASE wins
+  MOLDOVA_LLM_API_KEY_ENV        NAME of the env var holding the key (MOLDOVA_LLM_<ALIAS>_API_KEY_ENV wins)
+  MOLDOVA_LLM_TIMEOUT            per-call timeout in seconds
+  MOLDOVA_LLM_MAX_CONCURRENCY    concurrent calls
+  MOLDOVA_LLM_MAX_ATTEMPTS       generation attempts per persona (1 + repairs)
+  MOLDOVA_LLM_STATE_DIR / MOLDOVA_LLM_LOG_DIR   response store and attempt logs
+"""
+
+
+class MissingApiKeyError(RuntimeError):
+    """A real provider is configured but its key variable is unset or empty."""
+
+
+class ModelAlias(BaseModel):
+    """One model alias (creative/balanced/fast/offline) and how to reach it."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str = Field(
+        default=OFFLINE_MODEL,
+        description="litellm model string 'provider/name', e.g. dashscope/qwen-turbo or openai/<served-name>.",
+    )
+    api_base: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server (vLLM, Ollama, fake server)."
+    )
+    api_key_env: str | None = Field(
+        default=None,
+        description="NAME of the environment variable holding the API key (never the key). "
+        "None for keyless providers and local servers.",
+    )
+    timeout_s: float = Field(default=120.0, gt=0, description="Per-call timeout in seconds.")
+    temperature: float = Field(default=0.8, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(default=4096, gt=0, description="Completion token cap per call.")
+    json_mode: bool = Field(
+        default=True, description="Ask for response_format=json_object (dropped where unsupported)."
+    )
+    price_per_1k_prompt_usd: float | None = Field(
+        default=None, ge=0, description="USD per 1K prompt tokens when litellm has no price for the model."
+    )
+    price_per_1k_completion_usd: float | None = Field(
+        default=None, ge=0, description="USD per 1K completion tokens when litellm has no price."
+    )
+
+    @property
+    def provider(self) -> str:
+        """Provider prefix of the litellm model string."""
+        return self.model.split("/", 1)[0] if "/" in self.model else "openai"
+
+    @property
+    def needs_key(self) -> bool:
+        """True when calls must carry an API key read from `api_key_env`."""
+        return self.api_key_env is not None
+
+
+class ValidatorThresholds(BaseModel):
+    """Pass thresholds of the validators (scores are 0-1; direction documented in validators.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    trait_leak_max: float = Field(
+        default=0.0, ge=0, le=1, description="Max trait_leak (1 = trait names leak)."
+    )
+    opening_variation_min: float = Field(default=0.5, ge=0, le=1, description="Min opening_variation score.")
+    pollyanna_max: float = Field(
+        default=0.85, ge=0, le=1, description="Max pollyanna score (share of positive tone; >0.85 critical)."
+    )
+    anchor_specificity_min: float = Field(
+        default=0.5, ge=0, le=1, description="Min share of planned anchors."
+    )
+    length_min: float = Field(
+        default=0.75, ge=0, le=1, description="Min share of fields within length targets."
+    )
+    language_min: float = Field(
+        default=0.7, ge=0, le=1, description="Min Romanian-language score (worst field)."
+    )
+    consistency_min: float = Field(
+        default=0.7, ge=0, le=1, description="Min consistency with the core (any contradiction fails)."
+    )
+
+
+class NarrationSettings(BaseModel):
+    """Every setting of the narration runtime."""
+
+    model_config = ConfigDict(extra="forbid")
+    creative: ModelAlias = Field(default_factory=ModelAlias, description="Primary, most capable model.")
+    balanced: ModelAlias = Field(default_factory=ModelAlias, description="First fallback.")
+    fast: ModelAlias = Field(default_factory=ModelAlias, description="Second fallback.")
+    offline: ModelAlias = Field(
+        default_factory=lambda: ModelAlias(temperature=0.0),
+        description="Last resort: the deterministic offline narrator; must stay 'offline/...'.",
+    )
+    primary: str = Field(default="creative", description="Alias every persona is first sent to.")
+    fallback_order: list[str] = Field(
+        default_factory=lambda: list(ALIASES),
+        description="Chain tried by the router when the previous alias fails or cools down.",
+    )
+    max_concurrency: int = Field(
+        default=16, gt=0, le=1024, description="Concurrent LLM calls (one semaphore)."
+    )
+    max_attempts: int = Field(
+        default=3, ge=1, le=10, description="Generation attempts per persona (1 + repairs)."
+    )
+    call_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Own backoff retries of a call after 429/5xx/timeout of the chain.",
+    )
+    backoff_base_s: float = Field(default=1.0, ge=0, description="First backoff delay; doubles per retry.")
+    backoff_max_s: float = Field(
+        default=60.0, ge=0, description="Cap of one backoff delay (Retry-After too)."
+    )
+    allowed_fails: int = Field(
+        default=1,
+        ge=0,
+        description="Router circuit breaker: failures per cooldown window before an alias cools down. "
+        "Never 3 (litellm's global default, then treated as unset).",
+    )
+    cooldown_time_s: float = Field(
+        default=30.0, gt=0, description="Seconds an alias stays out after tripping."
+    )
+    tier: str = Field(default="1k", description="Tier being narrated; picks the checkpoint interval.")
+    checkpoint_interval: dict[str, int] = Field(
+        default_factory=lambda: {"1k": 250, "25k": 5_000, "100k": 10_000, "1m": 50_000},
+        description="Personas between checkpoints (progress line + WAL checkpoint) per tier.",
+    )
+    seed: int = Field(
+        default=42, description="Seed of planning; same core + seed -> same plan and offline text."
+    )
+    stage: str = Field(default="B", description="Stage label written to the attempt log.")
+    run_id: str | None = Field(default=None, description="Run id of the attempt log; None -> timestamp.")
+    state_dir: Path = Field(default=Path("state/narration"), description="SQLite response store directory.")
+    log_dir: Path = Field(default=Path("logs/generation_attempts"), description="Attempt log directory.")
+    progress: bool = Field(default=True, description="Print progress lines to stderr at checkpoints.")
+    thresholds: ValidatorThresholds = Field(
+        default_factory=ValidatorThresholds, description="Validator pass thresholds."
+    )
+
+    @field_validator("fallback_order")
+    @classmethod
+    def _known_aliases(cls, value: list[str]) -> list[str]:
+        unknown = [a for a in value if a not in ALIASES]
+        if unknown or not value:
+            raise ValueError(f"fallback_order must be a non-empty list of {ALIASES}, got {value}")
+        return value
+
+    def alias(self, name: str) -> ModelAlias:
+        """The ModelAlias called `name`."""
+        return getattr(self, name)
+
+    def chain(self) -> list[str]:
+        """Aliases tried in order, starting at `primary`."""
+        order = self.fallback_order
+        start = order.index(self.primary) if self.primary in order else 0
+        return order[start:] if self.primary in order else [self.primary, *order]
+
+    @property
+    def interval(self) -> int:
+        """Checkpoint interval of the current tier."""
+        return self.checkpoint_interval.get(self.tier, 250)
+
+    def fingerprint(self) -> str:
+        """Hash of what changes the text of a narration (models, seed, attempts, thresholds)."""
+        keep = {
+            "models": [self.alias(a).model for a in self.chain()],
+            "seed": self.seed,
+            "max_attempts": self.max_attempts,
+            "thresholds": self.thresholds.model_dump(),
+        }
+        return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()[:16]
+
+    def secret_values(self, env: Mapping[str, str] | None = None) -> list[str]:
+        """Current values of every configured key variable, for masking (never persisted)."""
+        env = os.environ if env is None else env
+        values = {env.get(self.alias(a).api_key_env or "", "") for a in ALIASES}
+        return sorted(v for v in values if len(v) >= 4)
+
+    def check_keys(self, env: Mapping[str, str] | None = None) -> None:
+        """Raise MissingApiKeyError, before any call, for a real alias in the chain whose key is missing."""
+        env = os.environ if env is None else env
+        for name in self.chain():
+            alias = self.alias(name)
+            if alias.needs_key and not env.get(alias.api_key_env or "", "").strip():
+                raise MissingApiKeyError(
+                    f"Model alias '{name}' uses {alias.model!r}, which needs an API key in the environment "
+                    f"variable {alias.api_key_env}, but it is unset or empty. Fix: export "
+                    f"{alias.api_key_env}=<your key> (or set MOLDOVA_LLM_{name.upper()}=offline/narrator to "
+                    "narrate offline)."
+                )
+
+
+def _default_key_env(model: str, api_base: str | None) -> str | None:
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    if provider in KEYLESS_PROVIDERS:
+        return None
+    if api_base and provider == "openai":
+        return None  # local OpenAI-compatible server (vLLM, Ollama /v1): no key unless named explicitly
+    return DEFAULT_KEY_ENV.get(provider, f"{provider.upper()}_API_KEY")
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings taken from MOLDOVA_LLM_* variables (empty values count as unset)."""
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    layer: dict[str, Any] = {}
+    for name in ("creative", "balanced", "fast"):
+        model = get(f"MOLDOVA_LLM_{name.upper()}")
+        if model is None:
+            continue
+        api_base = get(f"MOLDOVA_LLM_{name.upper()}_API_BASE") or get("MOLDOVA_LLM_API_BASE")
+        key_env = get(f"MOLDOVA_LLM_{name.upper()}_API_KEY_ENV") or get("MOLDOVA_LLM_API_KEY_ENV")
+        alias: dict[str, Any] = {"model": model, "api_base": api_base}
+        alias["api_key_env"] = key_env if key_env else _default_key_env(model, api_base)
+        if model.split("/", 1)[0] == "offline":
+            alias["api_key_env"] = None
+        if get("MOLDOVA_LLM_TIMEOUT"):
+            alias["timeout_s"] = float(get("MOLDOVA_LLM_TIMEOUT"))
+        layer[name] = alias
+    for key, var, cast in (
+        ("max_concurrency", "MOLDOVA_LLM_MAX_CONCURRENCY", int),
+        ("max_attempts", "MOLDOVA_LLM_MAX_ATTEMPTS", int),
+        ("state_dir", "MOLDOVA_LLM_STATE_DIR", str),
+        ("log_dir", "MOLDOVA_LLM_LOG_DIR", str),
+        ("run_id", "MOLDOVA_LLM_RUN_ID", str),
+    ):
+        if get(var) is not None:
+            layer[key] = cast(get(var))
+    return layer
+
+
+def _clean(value: Any) -> Any:
+    """Drop None and empty strings (dbt renders unset env_var defaults as '')."""
+    if isinstance(value, Mapping):
+        return {k: _clean(v) for k, v in value.items() if v is not None and v != ""}
+    return value
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | NarrationSettings | None = None,
+    env: Mapping[str, str] | None = None,
+) -> NarrationSettings:
+    """Defaults <- MOLDOVA_LLM_* environment <- overrides (e.g. dbt `config.meta.narration`).
+
+    `overrides` may be a NarrationSettings (returned as is) or a nested dict; a dbt meta dict with a
+    `narration` key is accepted too. Keys are never read here; see `NarrationSettings.check_keys`.
+    """
+    if isinstance(overrides, NarrationSettings):
+        return overrides
+    env = os.environ if env is None else env
+    overrides = dict(overrides or {})
+    if "narration" in overrides and isinstance(overrides["narration"], Mapping):
+        overrides = dict(overrides["narration"])
+    merged = _merge(_env_layer(env), _clean(overrides))
+    return NarrationSettings.model_validate(merged)

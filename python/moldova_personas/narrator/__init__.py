@@ -1,0 +1,1 @@
+"""Offline narration: planning (openings, constraints, anchors, cues) and the template narrator."""

@@ -1,0 +1,400 @@
+"""The offline narrator: a deterministic template narrator in Romanian, used by `make run`, CI and tests.
+
+`write_fields(spec)` turns a core + plan into the 12 narrative fields. Randomness comes only from a hash
+of (persona_id, attempt, repair_hint), so output is reproducible and a repair attempt reads differently.
+"""
+
+from __future__ import annotations
+
+from moldova_personas.narrator import banks as B
+from moldova_personas.narrator import content as C
+from moldova_personas.narrator.planning import stable_rng
+from moldova_personas.narrator.romanian import (
+    EDUCATION_RO,
+    LANGUAGE_RO,
+    agree,
+    age_phrase,
+    cap,
+    ethnicity_word,
+    home_phrase,
+    marital_word,
+    short_place,
+    town_of,
+    years,
+)
+
+LENGTHS = {
+    "persona": (150, 400),
+    "professional_persona": (300, 700),
+    "sports_persona": (300, 700),
+    "arts_persona": (300, 700),
+    "travel_persona": (300, 700),
+    "culinary_persona": (300, 700),
+    "cultural_background": (1500, 2200),
+    "skills_and_expertise": (500, 1000),
+    "hobbies_and_interests": (500, 1000),
+    "career_goals_and_ambitions": (500, 1000),
+}
+
+
+class _Ctx:
+    """Per-persona facts and a seeded rng; `t()` fills a template and resolves gender markers."""
+
+    def __init__(self, core: dict, plan: dict, attempt: int, hint: str | None) -> None:
+        self.core = core
+        self.plan = plan
+        self.hint = hint or ""
+        self.rng = stable_rng(core["persona_id"], attempt, self.hint, "narrate")
+        self.sex = core.get("sex") or "male"
+        self.female = self.sex == "female"
+        self.age = int(core["age"])
+        self.status = core.get("employment_status") or "other_inactive"
+        self.rural = core.get("residence_type") == "rural"
+        occ = core.get("occupation")
+        if occ and not (len(occ) > 1 and occ[1].isupper()):
+            occ = occ[0].lower() + occ[1:]
+        self.occ = occ if self.status == "employed" else None
+        self.isco = core.get("isco_major")
+        self.anchors = plan.get("anchors") or []
+        self.constraints = plan.get("constraints") or []
+        self.cues = list(plan.get("behavioural_cues") or [])
+        self.used: set[str] = set()
+        first = core.get("first_name") or "Persoana"
+        self.vars = {
+            "N": first,
+            "F": f"{first} {core.get('last_name') or ''}".strip(),
+            "age": years(self.age),
+            "home": home_phrase(core),
+            "place": short_place(core),
+            "town": town_of(core),
+            "job": self.occ or "",
+            "role": self.role(),
+            "jobc": self.job_clause(),
+            "mar": marital_word(core.get("marital_status") or "", self.sex),
+            "edu": EDUCATION_RO.get(core.get("education_level") or "", "a urmat școala din localitate"),
+            "lang": LANGUAGE_RO.get(core.get("mother_tongue") or "", "limba familiei"),
+            "eth": ethnicity_word(core.get("ethnicity") or "", self.sex),
+        }
+
+    def role(self) -> str:
+        return {
+            "retired": "[pensionar|pensionară]",
+            "student": "[student|studentă]",
+            "homemaker": "[casnic|casnică]",
+            "unemployed": "în căutarea unui loc de muncă",
+        }.get(self.status, self.occ or "angajat[|ă]")
+
+    def job_clause(self) -> str:
+        if self.occ:
+            return f"lucrează ca {self.occ}"
+        return {
+            "employed": "are un loc de muncă cu normă întreagă",
+            "retired": "e [pensionar|pensionară]",
+            "student": "e [student|studentă]",
+            "unemployed": "își caută de lucru",
+            "homemaker": "se ocupă de casă și de gospodărie",
+        }.get(self.status, "nu lucrează în prezent")
+
+    def t(self, template: str, **extra: str) -> str:
+        if extra:
+            return agree(template.format_map({**self.vars, **extra}), self.sex)
+        return agree(template.format_map(self.vars), self.sex)
+
+    def pick(self, options):
+        return options[self.rng.randrange(len(options))]
+
+    def group(self) -> str:
+        if self.status == "employed":
+            return "employed_rural" if self.rural else "employed_urban"
+        return self.status if self.status in ("retired", "student", "unemployed", "homemaker") else "other"
+
+
+_PADS = (
+    "Nu face din asta un subiect mare de discuție.",
+    "Cei apropiați știu asta și nu insistă.",
+    "Nu toate zilele sunt la fel, dar ritmul rămâne cam acesta.",
+    "Vorbește despre toate acestea simplu, fără să înfrumusețeze lucrurile.",
+    "Schimbările vin încet, iar unele nu vin deloc.",
+)
+
+
+def _compose(parts: list[str], fillers: list[str], lo: int, hi: int, keep: int = 1) -> str:
+    """Join sentences; add fillers until `lo` chars, drop optional tail sentences above `hi`."""
+    parts = [p for p in parts if p]
+    text = " ".join(parts)
+    fi = 0
+    while len(text) < lo and fi < len(fillers):
+        if fillers[fi] and fillers[fi] not in parts:
+            parts.append(fillers[fi])
+            text = " ".join(parts)
+        fi += 1
+    for pad in _PADS:
+        if len(text) >= lo:
+            break
+        parts.append(pad)
+        text = " ".join(parts)
+    while len(text) > hi and len(parts) > keep:
+        # drop the longest optional sentence that does not carry an anchor
+        idx = max(range(keep, len(parts)), key=lambda i: (not parts[i].startswith("\x00"), len(parts[i])))
+        parts.pop(idx)
+        text = " ".join(parts)
+    text = text.replace("\x00", "")
+    for pad in _PADS:
+        if len(text) >= lo or len(text) + len(pad) + 1 > hi:
+            break
+        if pad not in text:
+            text = f"{text} {pad}"
+    return text
+
+
+def _anchor_line(ctx: _Ctx, anchor: dict, bank: dict) -> str:
+    cat = anchor["category"]
+    tpl = ctx.pick(bank.get(cat) or bank["any"])
+    ctx.used.add(anchor["text"])
+    return "\x00" + ctx.t(tpl, a=anchor["text"])
+
+
+def _anchors_of(ctx: _Ctx, cats: tuple[str, ...]) -> list[dict]:
+    return [a for a in ctx.anchors if a["category"] in cats]
+
+
+def _constraint_line(ctx: _Ctx, c: dict) -> str:
+    tpl = ctx.pick(C.CONSTRAINT_LINES)
+    return ctx.t(tpl, d=c["detail"], q=c["consequence"])
+
+
+def _cue_line(ctx: _Ctx, cues: list[str]) -> str:
+    if not cues:
+        return ""
+    if len(cues) == 1:
+        return ctx.t(ctx.pick(C.CUE_ONE), c1=cues[0])
+    return ctx.t(ctx.pick(C.CUE_TWO), c1=cues[0], c2=cues[1])
+
+
+def _opening(ctx: _Ctx, move: str, field: str) -> str:
+    rng = ctx.rng
+    act = ctx.pick(C.ACTS[ctx.group()])
+    if ctx.hint == "opening_variation" and field == "persona":
+        # a repair opening: name first, so the first words follow the name, never a shared stock phrase
+        return ctx.t(ctx.pick(C.NAME_FIRST), act=act)
+    if move == "situational_hook":
+        hour = ctx.pick(B.HOURS)
+        return ctx.t("{h}, {N} {act}.", h=hour, act=act)
+    if move == "routine":
+        return ctx.t(ctx.pick(C.ROUTINE), act=act)
+    if move == "place":
+        return ctx.t(ctx.pick(C.PLACE_RURAL if ctx.rural else C.PLACE_URBAN))
+    if move == "memory":
+        mem = ctx.pick(C.MEMORIES_OLD if ctx.age >= 50 else C.MEMORIES_YOUNG)
+        return ctx.t(ctx.pick(C.MEMORY), m=mem)
+    if move == "contrast":
+        return ctx.t(ctx.pick(C.CONTRAST.get(ctx.group(), ()) + C.CONTRAST["any"]))
+    if move == "quote":
+        q = ctx.pick(B.QUOTES)
+        if q in B.QUOTE_FEM_FIX:
+            q = B.QUOTE_FEM_FIX[q][1 if ctx.female else 0]
+        return ctx.t(ctx.pick(C.QUOTE), q=q)
+    if move == "question":
+        return ctx.t(ctx.pick(B.QUESTIONS))
+    obj, where = B.OBJECTS[rng.randrange(len(B.OBJECTS))]
+    return ctx.t(ctx.pick(C.OBJECT), o=obj, w=where)
+
+
+def _persona(ctx: _Ctx, move: str) -> str:
+    first = _opening(ctx, move, "persona")
+    ident = ctx.t(ctx.pick(C.IDENTITY))
+    if ctx.core.get("marital_status") and ctx.hint == "consistency":
+        ident = ctx.t("{F} {a}, e {mar} și {jobc}, în {home}.", a=age_phrase(ctx.age, 0))
+    extra = []
+    if ctx.constraints:
+        c = ctx.constraints[0]
+        extra.append(ctx.t(ctx.pick(C.PERSONA_CONSTRAINT), d=c["detail"], q=c["consequence"]))
+    if ctx.cues:
+        extra.append(ctx.t("De obicei {c}.", c=ctx.cues[0]))
+    if ctx.hint == "anchor_specificity" and ctx.anchors:
+        extra.insert(0, _anchor_line(ctx, ctx.anchors[0], C.ANCHOR_SHORT))
+    text = f"{first} {ident}"
+    for e in extra:
+        e = e.replace("\x00", "")
+        if len(text) + 1 + len(e) <= 400:
+            text = f"{text} {e}"
+            break
+    if len(text) < 150:
+        text = f"{text} {ctx.t(ctx.pick(C.PERSONA_PAD))}"
+    if len(text) > 400:
+        text = text[:400].rsplit(". ", 1)[0] + "."
+    return text
+
+
+def _professional(ctx: _Ctx) -> str:
+    g = ctx.group()
+    parts = [ctx.t(ctx.pick(C.PRO_OPEN[g]))]
+    if ctx.status == "employed":
+        bank = C.PRO_ISCO.get(ctx.isco if isinstance(ctx.isco, int) else -1, C.PRO_ISCO[-1])
+        parts += [ctx.t(s) for s in ctx.rng.sample(bank, 2)]
+    else:
+        parts += [ctx.t(s) for s in ctx.rng.sample(C.PRO_NOTWORK[g], 2)]
+    parts.append(ctx.t(ctx.pick(C.PRO_FRICTION[g])))
+    for a in _anchors_of(ctx, ("institution",))[:1]:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_ANY))
+    fill = [_cue_line(ctx, ctx.cues[1:2])] + [ctx.t(x) for x in ctx.rng.sample(C.PRO_FILL, 3)]
+    return _compose(parts, fill, 300, 700)
+
+
+def _sports(ctx: _Ctx) -> str:
+    band = "old" if ctx.age >= 65 else ("mid" if ctx.age >= 40 else "young")
+    parts = [ctx.t(s) for s in ctx.rng.sample(C.SPORT[band], 2)]
+    for a in _anchors_of(ctx, ("nature", "place"))[:1]:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_OUTDOOR))
+    parts.append(ctx.t(ctx.pick(C.SPORT_FRICTION[band])))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.SPORT_FILL, 3)], 300, 700)
+
+
+def _arts(ctx: _Ctx) -> str:
+    tongue = ctx.core.get("mother_tongue") or ""
+    parts = [ctx.t(ctx.pick(C.ARTS_MUSIC)), ctx.t(ctx.pick(C.ARTS_BOOKS.get(tongue, C.ARTS_BOOKS["default"])))]
+    for a in _anchors_of(ctx, ("custom", "event", "craft", "institution"))[:2]:
+        if a["text"] not in ctx.used:
+            parts.append(_anchor_line(ctx, a, C.ANCHOR_CULTURE))
+    parts.append(ctx.t(ctx.pick(C.ARTS_FRICTION)))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.ARTS_FILL, 3)], 300, 700)
+
+
+def _travel(ctx: _Ctx) -> str:
+    parts = [ctx.t(ctx.pick(C.TRAVEL_OPEN["old" if ctx.age >= 70 else "any"]))]
+    for a in _anchors_of(ctx, ("place", "nature"))[:2]:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_OUTDOOR))
+    abroad = [c for c in ctx.constraints if c["category"] == "relatives_abroad"]
+    if abroad:
+        parts.append(ctx.t(ctx.pick(C.TRAVEL_ABROAD_REL)))
+    else:
+        parts.append(ctx.t(ctx.pick(C.TRAVEL_ABROAD)))
+    parts.append(ctx.t(ctx.pick(C.TRAVEL_FRICTION)))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.TRAVEL_FILL, 3)], 300, 700)
+
+
+def _culinary(ctx: _Ctx) -> str:
+    parts = [ctx.t(ctx.pick(C.FOOD_OPEN))]
+    for a in _anchors_of(ctx, ("food", "market"))[:2]:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_FOOD))
+    eth = ctx.core.get("ethnicity") or ""
+    if eth in C.FOOD_ETHNIC and ctx.rng.random() < 0.5:
+        parts.append(ctx.t(ctx.pick(C.FOOD_ETHNIC[eth])))
+    parts.append(ctx.t(ctx.pick(C.FOOD_DISH)))
+    parts.append(ctx.t(ctx.pick(C.FOOD_FRICTION)))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.FOOD_DISH, 2) + ctx.rng.sample(C.FOOD_FILL, 2)], 300, 700)
+
+
+def _decade(year: int) -> str:
+    d = (year // 10) % 10
+    part = ("la începutul", "la mijlocul", "la sfârșitul")[min((year % 10) // 4, 2)]
+    name = ("anilor două mii", "anilor zece", "anilor douăzeci", "anilor treizeci", "anilor patruzeci",
+            "anilor cincizeci", "anilor șaizeci", "anilor șaptezeci", "anilor optzeci", "anilor nouăzeci")[d]
+    if year >= 2000:
+        name = "anilor două mii" if year < 2010 else "anilor două mii zece"
+    return f"{part} {name}"
+
+
+def _cultural(ctx: _Ctx, move: str) -> str:
+    core = ctx.core
+    born = 2024 - ctx.age
+    parts = [_opening(ctx, move, "cultural_background")]
+    parts.append(ctx.t(ctx.pick(C.BIRTH_SAME if ctx.rng.random() < 0.6 else C.BIRTH_ELSE), dec=_decade(born)))
+    parts.append(ctx.t(ctx.pick(C.ERA_SOVIET if born < 1975 else (C.ERA_90S if born < 1995 else C.ERA_NEW))))
+    tongue = core.get("mother_tongue") or ""
+    parts.append(ctx.t(ctx.pick(C.LANG.get(tongue, C.LANG["default"]))))
+    eth = core.get("ethnicity") or ""
+    if eth in C.ETHNIC_LINES:
+        parts.append(ctx.t(ctx.pick(C.ETHNIC_LINES[eth])))
+    parts.append(ctx.t(ctx.pick(C.EDU_LINES)))
+    parts.append(ctx.t(ctx.pick(C.FAMILY.get(core.get("marital_status") or "", C.FAMILY["never_married"]))))
+    rel = core.get("religion") or ""
+    parts.append(ctx.t(ctx.pick(C.RELIGION.get(rel, C.RELIGION["Other religion"]))))
+    for a in ctx.anchors:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_ANY if a["text"] not in ctx.used else C.ANCHOR_SHORT))
+    for c in ctx.constraints:
+        parts.append(_constraint_line(ctx, c))
+    parts.append(_cue_line(ctx, ctx.cues[:2]))
+    parts.append(ctx.t(ctx.pick(B.FRICTIONS)))
+    if ctx.hint == "pollyanna":
+        parts.append(ctx.t(ctx.pick([f for f in B.FRICTIONS if f not in parts])))
+    parts.append(ctx.t(ctx.pick(C.CB_CLOSE)))
+    fill = [ctx.t(s) for s in ctx.rng.sample(C.CB_FILL, 4)] + [_cue_line(ctx, ctx.cues[2:4])]
+    return _compose(parts, fill, 1500, 2200)
+
+
+def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
+    g = ctx.group()
+    isco = ctx.isco if isinstance(ctx.isco, int) and ctx.status == "employed" else None
+    job_items = list(C.SKILL_ITEMS.get(isco if isco is not None else g, C.SKILL_ITEMS["other"]))
+    home_items = list(C.SKILL_HOME_RURAL if ctx.rural else C.SKILL_HOME_URBAN)
+    ctx.rng.shuffle(job_items)
+    ctx.rng.shuffle(home_items)
+    langs = C.SKILL_LANG.get(ctx.core.get("mother_tongue") or "", ("limba rusă",))
+    items = job_items[:4] + home_items[:3] + list(langs[:1])
+    if ctx.age < 50:
+        items.append(ctx.pick(C.SKILL_DIGITAL))
+    parts = [ctx.t(ctx.pick(C.SKILL_OPEN[g if g in C.SKILL_OPEN else "other"])),
+             ctx.t("Se pricepe mai ales la {a} și la {b}.", a=job_items[0], b=job_items[1]),
+             ctx.t(ctx.pick(C.SKILL_HOME_LINE), a=home_items[0], b=home_items[1]),
+             ctx.t(ctx.pick(C.SKILL_LANG_LINE), l=langs[0]),
+             ctx.t(ctx.pick(C.SKILL_LIMIT))]
+    text = _compose(parts, [_cue_line(ctx, ctx.cues[-1:])] + [ctx.t(x) for x in ctx.rng.sample(C.SKILL_FILL, 3)], 500, 1000)
+    return text, [cap(i) for i in dict.fromkeys(items)][:12]
+
+
+def _hobbies(ctx: _Ctx) -> tuple[str, list[str]]:
+    band = "old" if ctx.age >= 65 else ("mid" if ctx.age >= 35 else "young")
+    pool = list(C.HOBBY_ITEMS[band]) + list(C.HOBBY_ITEMS["rural" if ctx.rural else "urban"])
+    ctx.rng.shuffle(pool)
+    items = pool[:ctx.rng.randint(5, 8)]
+    parts = [ctx.t(ctx.pick(C.HOBBY_OPEN), a=items[0], b=items[1]),
+             ctx.t(ctx.pick(C.HOBBY_MID), a=items[2]),
+             ctx.t(ctx.pick(C.HOBBY_MID2), a=items[3]),
+             ctx.t(ctx.pick(C.HOBBY_FRICTION))]
+    for a in ctx.anchors[-1:]:
+        parts.append(_anchor_line(ctx, a, C.ANCHOR_SHORT))
+    text = _compose(parts, [_cue_line(ctx, ctx.cues[1:3])] + [ctx.t(x) for x in ctx.rng.sample(C.HOBBY_FILL, 3)], 500, 1000)
+    return text, [cap(i) for i in dict.fromkeys(items)]
+
+
+def _career(ctx: _Ctx) -> str:
+    g = ctx.group()
+    key = g
+    if g.startswith("employed"):
+        key = "employed_young" if ctx.age < 35 else ("employed_late" if ctx.age >= 55 else "employed_mid")
+    parts = [ctx.t(s) for s in ctx.rng.sample(C.CAREER[key], 3)]
+    parts.append(ctx.t(ctx.pick(C.CAREER_DOUBT[key if key in C.CAREER_DOUBT else "any"])))
+    for c in ctx.constraints[1:2]:
+        parts.append(_constraint_line(ctx, c))
+    fill = [ctx.t(x) for x in ctx.rng.sample(C.CAREER_FILL, 5)]
+    return _compose(parts, fill, 500, 1000)
+
+
+def write_fields(spec: dict) -> dict:
+    """Narrate one persona: spec = {"core", "plan", "repair_hint", "attempt"} -> the 12 narrative fields."""
+    core = spec["core"]
+    plan = spec["plan"]
+    attempt = int(spec.get("attempt") or 1)
+    ctx = _Ctx(core, plan, attempt, spec.get("repair_hint"))
+    move = plan.get("opening_move") or "situational_hook"
+    # the cultural background opens with the same move but its own variant; anchors go there first
+    cultural = _cultural(ctx, move)
+    ctx.used.clear()
+    persona = _persona(ctx, move)
+    skills, skills_list = _skills(ctx)
+    hobbies, hobbies_list = _hobbies(ctx)
+    return {
+        "persona": persona,
+        "professional_persona": _professional(ctx),
+        "sports_persona": _sports(ctx),
+        "arts_persona": _arts(ctx),
+        "travel_persona": _travel(ctx),
+        "culinary_persona": _culinary(ctx),
+        "cultural_background": cultural,
+        "skills_and_expertise": skills,
+        "hobbies_and_interests": hobbies,
+        "career_goals_and_ambitions": _career(ctx),
+        "skills_and_expertise_list": skills_list,
+        "hobbies_and_interests_list": hobbies_list,
+    }

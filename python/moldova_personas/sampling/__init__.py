@@ -1,0 +1,1 @@
+"""Joint census fit (raking) and balanced, prefix-stable sampling of persona cores."""

@@ -1,0 +1,164 @@
+"""Shared fixtures of the narration runtime tests: import path, sample cores, the fake OpenAI server.
+
+Until `moldova_personas.narrator.offline` lands, a tiny stand-in `write_fields` is installed here (and
+only here); the real module is used as soon as it imports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+for p in (ROOT / "python", ROOT / "python" / "tests"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_LOG", "CRITICAL")
+
+
+def _standin_write_fields(spec: dict) -> dict:
+    core, plan = spec["core"], spec["plan"]
+    female = core.get("sex") == "female"
+    a = "ă" if female else ""
+    name, age, loc = core["first_name"], core["age"], core["locality"]
+    anchors = [x["text"] if isinstance(x, dict) else x for x in plan.get("anchors", [])]
+    anch = ", ".join(anchors) or "piața din centru"
+    cons = "; ".join(c.get("detail", "") for c in plan.get("constraints", []))
+    move = plan.get("opening_move")
+    first = (
+        "Oare mai are rost să plece dimineața la piață?"
+        if move == "question"
+        else (
+            "„Mai întâi cafeaua, apoi restul”, spune de obicei."
+            if move == "quote"
+            else f"Dimineața, în {loc}, drumul spre lucru trece pe lângă {anchors[0] if anchors else 'piață'}."
+        )
+    )
+    persona = (
+        f"{first} {name} are {age} de ani și locuiește în {loc}, unde își împarte ziua între casă și "
+        f"muncă, fără să se plângă prea des."
+    )[:390]
+    para = (
+        f"{name} este obișnuit{a} cu un ritm strâns: {cons or 'zilele sunt pline'}. Din cauza asta amână "
+        f"unele planuri și își face griji pentru bani, dar se descurcă cu ce are. În {loc} toată lumea "
+        f"cunoaște {anch}. "
+    )
+    cb = (
+        f"{name} a crescut în {loc}, într-o familie în care limba, sărbătorile și munca la pământ au contat "
+        f"mult. Locurile pe care le pomenește des sunt {anch}. "
+    ) * 8
+    fields = {
+        "persona": persona,
+        "professional_persona": para * 2,
+        "sports_persona": para,
+        "arts_persona": para,
+        "travel_persona": para,
+        "culinary_persona": para,
+        "cultural_background": cb[:1900],
+        "skills_and_expertise": para * 2,
+        "hobbies_and_interests": para,
+        "career_goals_and_ambitions": para,
+        "skills_and_expertise_list": ["gătit", "grădinărit", "reparații mărunte", "contabilitate", "condus"],
+        "hobbies_and_interests_list": ["lectură", "pescuit", "muzică populară", "plimbări", "șah"],
+    }
+    return fields
+
+
+try:  # the colleague's narrator, when present
+    import moldova_personas.narrator.offline  # noqa: F401
+except ImportError:
+    import moldova_personas.narrator as _narrator
+
+    _mod = types.ModuleType("moldova_personas.narrator.offline")
+    _mod.write_fields = _standin_write_fields  # type: ignore[attr-defined]
+    sys.modules["moldova_personas.narrator.offline"] = _mod
+    _narrator.offline = _mod  # type: ignore[attr-defined]
+
+PLACES = (
+    ("Chisinau", "mun. Chișinău", "Sectorul Botanica", "urban"),
+    ("Chisinau", "mun. Chișinău", "Durlești", "urban"),
+    ("Gagauzia", "UTA Găgăuzia", "Comrat", "urban"),
+    ("Gagauzia", "UTA Găgăuzia", "Ceadîr-Lunga", "urban"),
+    ("Chisinau", "mun. Chișinău", "Cricova", "urban"),
+)
+FEMALE = ("Ana", "Maria", "Elena", "Natalia", "Tatiana")
+MALE = ("Ion", "Vasile", "Sergiu", "Andrei", "Mihai")
+
+
+def make_cores(n: int, seed: int = 7) -> list[dict]:
+    """Deterministic PersonaCore-shaped rows for tests (the sampler is not a dependency here)."""
+    out = []
+    for i in range(n):
+        region, raion, locality, res = PLACES[i % len(PLACES)]
+        female = i % 2 == 0
+        age = 19 + (i * 7) % 60
+        employed = 22 <= age < 63
+        out.append(
+            {
+                "persona_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{seed}:{i}")),
+                "persona_index": i,
+                "sample_seed": seed,
+                "sex": "female" if female else "male",
+                "age": age,
+                "age_group": "x",
+                "region": region,
+                "raion": raion,
+                "locality": locality,
+                "locality_code": f"{i:04d}",
+                "residence_type": res,
+                "ethnicity": "Moldovan",
+                "mother_tongue": "Romanian",
+                "religion": "Orthodox",
+                "marital_status": ("married", "never_married", "widowed", "divorced")[i % 4],
+                "education_level": ("upper_secondary", "higher", "vocational")[i % 3],
+                "employment_status": "employed" if employed else ("student" if age < 22 else "retired"),
+                "isco_major": 5 if employed else None,
+                "occupation": ("vânzătoare" if female else "vânzător") if employed else None,
+                "occupation_type": "service" if employed else "not_working",
+                "first_name": (FEMALE if female else MALE)[i % 5],
+                "last_name": "Rusu",
+                "openness": 40 + i % 30,
+                "conscientiousness": 55,
+                "extraversion": 35 + i % 40,
+                "agreeableness": 60,
+                "neuroticism": 45,
+            }
+        )
+    return out
+
+
+@pytest.fixture(scope="session")
+def fake_server():
+    from fake_openai_server import FakeOpenAIServer
+
+    server = FakeOpenAIServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def server(fake_server):
+    fake_server.reset()
+    fake_server.delay = 0.0
+    yield fake_server
+    fake_server.reset()
+
+
+@pytest.fixture()
+def dirs(tmp_path):
+    return {"state_dir": str(tmp_path / "state"), "log_dir": str(tmp_path / "logs")}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routers():
+    from moldova_personas import llm
+
+    llm.reset_routers()
+    yield
+    llm.reset_routers()

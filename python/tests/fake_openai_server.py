@@ -1,0 +1,282 @@
+"""A real OpenAI-compatible HTTP server on 127.0.0.1 with fault injection, for tests and benchmarks.
+
+POST /v1/chat/completions answers with the offline narrator's JSON for the prompt's spec block.
+Faults are queued per model (consumed one per request) or set sticky per model, through
+POST /admin/faults {"model": "m" | "*", "faults": [fault, ...], "sticky": fault | null}, where a fault is
+{"kind": "ok|500|429|401|slow|reset|malformed|empty|length|huge|english|russian", "retry_after": s,
+"seconds": s}. GET /admin/log lists requests; POST /admin/reset clears faults and log.
+Run standalone: python fake_openai_server.py --port 0 --delay 1.0 (prints the base URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ENGLISH = (
+    "He works at the local market and lives with his family in a small house. The family has a garden and "
+    "they grow vegetables for the winter. He is known for being reliable and for helping the neighbours. "
+)
+RUSSIAN = "Он работает на местном рынке и живёт с семьёй в небольшом доме. У семьи есть сад и огород. "
+
+
+def narrator_answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Fields the offline narrator writes for the spec embedded in the prompt."""
+    from moldova_personas.narrator import offline
+    from moldova_personas.prompts import extract_spec
+
+    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
+    return offline.write_fields(extract_spec(user))
+
+
+def _prompt_hash(messages: list[dict[str, Any]]) -> str:
+    from moldova_personas.prompts import prompt_hash
+
+    try:
+        return prompt_hash([{"role": m["role"], "content": str(m["content"])} for m in messages])
+    except (KeyError, TypeError):
+        return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
+
+
+def _repair_hint(messages: list[dict[str, Any]]) -> str | None:
+    from moldova_personas.prompts import extract_spec
+
+    try:
+        return extract_spec(str(messages[-1].get("content", ""))).get("repair_hint")
+    except (ValueError, IndexError):
+        return None
+
+
+class FakeOpenAIServer:
+    """Threaded aiohttp server; `url` is the OpenAI base URL (…/v1)."""
+
+    def __init__(self, delay: float = 0.0, port: int = 0) -> None:
+        self.delay = delay
+        self.port = port
+        self.faults: dict[str, list[dict[str, Any]]] = {}
+        self.sticky: dict[str, dict[str, Any]] = {}
+        self.log: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def admin(self) -> str:
+        return f"http://127.0.0.1:{self.port}/admin"
+
+    def _app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024**2)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/admin/faults", self._set_faults)
+        app.router.add_post("/admin/reset", self._reset)
+        app.router.add_get("/admin/log", self._get_log)
+        return app
+
+    def start(self) -> FakeOpenAIServer:
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            self._runner = web.AppRunner(self._app(), access_log=None)
+            loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, "127.0.0.1", self.port, backlog=1024)
+            loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            ready.set()
+            loop.run_forever()
+
+        self._thread = threading.Thread(target=serve, name="fake-openai", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        if self._loop is None:
+            return
+        fut = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)  # type: ignore[union-attr]
+        fut.result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)  # type: ignore[union-attr]
+
+    # -- admin (HTTP, and Python helpers calling it) --------------------------------------------------
+    def set_faults(
+        self, model: str, faults: list[dict[str, Any]] | None = None, sticky: dict | None = None
+    ) -> None:
+        body = json.dumps({"model": model, "faults": faults or [], "sticky": sticky}).encode()
+        req = urllib.request.Request(
+            f"{self.admin}/faults", data=body, method="POST", headers={"content-type": "application/json"}
+        )
+        urllib.request.urlopen(req, timeout=5).read()
+
+    def reset(self) -> None:
+        urllib.request.urlopen(
+            urllib.request.Request(f"{self.admin}/reset", data=b"{}", method="POST"), timeout=5
+        ).read()
+
+    def requests(self) -> list[dict[str, Any]]:
+        return json.loads(urllib.request.urlopen(f"{self.admin}/log", timeout=5).read())
+
+    async def _set_faults(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        with self._lock:
+            model = data.get("model", "*")
+            if data.get("faults") is not None:
+                self.faults[model] = list(data.get("faults") or [])
+            if "sticky" in data:
+                if data["sticky"]:
+                    self.sticky[model] = data["sticky"]
+                else:
+                    self.sticky.pop(model, None)
+        return web.json_response({"ok": True})
+
+    async def _reset(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self.faults.clear()
+            self.sticky.clear()
+            self.log.clear()
+        return web.json_response({"ok": True})
+
+    async def _get_log(self, request: web.Request) -> web.Response:
+        with self._lock:
+            return web.json_response(list(self.log))
+
+    async def _models(self, request: web.Request) -> web.Response:
+        return web.json_response({"object": "list", "data": [{"id": "fake", "object": "model"}]})
+
+    # -- chat --------------------------------------------------------------------------------------
+    def _next_fault(self, model: str) -> dict[str, Any]:
+        with self._lock:
+            for key in (model, "*"):
+                queue = self.faults.get(key)
+                if queue:
+                    return queue.pop(0)
+            return self.sticky.get(model) or self.sticky.get("*") or {"kind": "ok"}
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        body = json.loads(raw)
+        model = body.get("model", "")
+        messages = body.get("messages", [])
+        digest = _prompt_hash(messages)  # same key as the client's response store
+        fault = self._next_fault(model)
+        kind = str(fault.get("kind", "ok"))
+        entry = {
+            "model": model,
+            "hash": digest,
+            "kind": kind,
+            "ts": time.time(),
+            "completed": False,
+            "repair_hint": _repair_hint(messages),
+        }
+        with self._lock:
+            self.log.append(entry)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if kind == "slow":
+            await asyncio.sleep(float(fault.get("seconds", 30)))
+        if kind == "500":
+            return web.json_response(
+                {"error": {"message": "internal error", "type": "server_error"}}, status=500
+            )
+        if kind == "429":
+            headers = {"Retry-After": str(fault.get("retry_after", 1))}
+            return web.json_response(
+                {"error": {"message": "Rate limit reached", "type": "rate_limit"}},
+                status=429,
+                headers=headers,
+            )
+        if kind == "401":
+            key = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            return web.json_response(
+                {
+                    "error": {
+                        "message": f"Incorrect API key provided: {key}",
+                        "type": "invalid_request_error",
+                        "code": "invalid_api_key",
+                    }
+                },
+                status=401,
+            )
+        if kind == "reset":
+            request.transport.close()  # type: ignore[union-attr]
+            raise ConnectionResetError("injected reset")
+        if kind == "malformed":
+            return web.Response(text='{"id": "x", "choices": [ {"message": ', content_type="application/json")
+        finish = "stop"
+        if kind == "empty":
+            content = ""
+        elif kind in ("english", "russian"):
+            fields = narrator_answer(messages)
+            filler = ENGLISH if kind == "english" else RUSSIAN
+            fields = {
+                k: (v if isinstance(v, list) else (filler * (len(v) // len(filler) + 1))[: len(v)])
+                for k, v in fields.items()
+            }
+            content = json.dumps(fields, ensure_ascii=False)
+        else:
+            content = json.dumps(narrator_answer(messages), ensure_ascii=False)
+            if kind == "length":
+                content, finish = content[: len(content) // 3], "length"
+            elif kind == "huge":
+                fields = json.loads(content)
+                fields["cultural_background"] = fields["cultural_background"] * 400
+                content = json.dumps(fields, ensure_ascii=False)
+        prompt_chars = sum(len(str(m.get("content", ""))) for m in messages)
+        payload = {
+            "id": f"chatcmpl-{digest[:12]}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
+            ],
+            "usage": {
+                "prompt_tokens": prompt_chars // 4 + 1,
+                "completion_tokens": len(content) // 4 + 1,
+                "total_tokens": prompt_chars // 4 + len(content) // 4 + 2,
+            },
+        }
+        response = web.json_response(payload)
+        await response.prepare(request)
+        await response.write_eof()
+        entry["completed"] = True
+        return response
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0)
+    args = parser.parse_args()
+    server = FakeOpenAIServer(delay=args.delay, port=args.port).start()
+    print(server.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

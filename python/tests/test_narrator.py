@@ -1,0 +1,181 @@
+"""Offline narrator: lengths, agreement, no trait leak, anchors used literally, variety, determinism."""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+
+from moldova_personas.narrator.offline import LENGTHS, write_fields  # noqa: E402
+from moldova_personas.narrator.planning import (  # noqa: E402
+    CONSTRAINT_CATEGORIES,
+    OPENING_MOVES,
+    load_anchors,
+    load_constraints,
+    plan_persona,
+)
+
+SEED = 20240101
+TRAIT_LEAK = re.compile(
+    r"extraver|introvert|nevrotism|nevrotic|deschidere|conștiincio|agreabil|\bscor|T=|percentil|personalitate de tip",
+    re.I,
+)
+MASC_FOR_FEMALE = re.compile(r"\b(născut|căsătorit|pensionar|văduv|divorțat|necăsătorit|student|casnic)\b[ ,.;]")
+FEM_FOR_MALE = re.compile(r"\b(născută|căsătorită|pensionară|văduvă|divorțată|necăsătorită|studentă|casnică)\b")
+
+
+def _rows(name: str) -> list[dict]:
+    with open(ROOT / "seeds" / "narration" / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+ANCHORS = load_anchors(_rows("anchors.csv"))
+CONSTRAINTS = load_constraints(_rows("constraints.csv"))
+LOCALITIES = [
+    ("Chisinau", "mun. Chișinău", "Sectorul Botanica", "urban"), ("Chisinau", "mun. Chișinău", "Sectorul Centru", "urban"),
+    ("Chisinau", "mun. Chișinău", "Sectorul Ciocana", "urban"), ("Chisinau", "mun. Chișinău", "Băcioi", "rural"),
+    ("Nord", "mun. Bălți", "Bălți", "urban"), ("Nord", "Soroca", "Soroca", "urban"), ("Nord", "Briceni", "Criva", "rural"),
+    ("Nord", "Drochia", "Pelinia", "rural"), ("Centru", "Orhei", "Trebujeni", "rural"), ("Centru", "Ungheni", "Ungheni", "urban"),
+    ("Centru", "Ialoveni", "Mileștii Mici", "rural"), ("Centru", "Dubăsari", "Cocieri", "rural"), ("Sud", "Cahul", "Cahul", "urban"),
+    ("Sud", "Taraclia", "Tvardița", "urban"), ("Sud", "Ștefan Vodă", "Purcari", "rural"), ("Gagauzia", "UTA Găgăuzia", "Comrat", "urban"),
+    ("Gagauzia", "UTA Găgăuzia", "Congaz", "rural"),
+]
+NAMES = {"female": ["Maria", "Ana", "Elena", "Natalia", "Tatiana", "Olga", "Svetlana", "Ecaterina", "Irina", "Valentina"],
+         "male": ["Ion", "Vasile", "Gheorghe", "Nicolae", "Sergiu", "Andrei", "Mihai", "Dumitru", "Alexandru", "Victor"]}
+JOBS = {2: ("profesor", "profesoară"), 5: ("vânzător", "vânzătoare"), 7: ("sudor", "croitoreasă"), 6: ("viticultor", "agricultoare"),
+        3: ("tehnician", "asistentă medicală"), 9: ("muncitor necalificat", "îngrijitoare"), 4: ("operator", "contabilă")}
+
+
+def make_cores(n: int = 300) -> list[dict]:
+    rng = random.Random(7)
+    cores = []
+    for i in range(n):
+        sex = ("female", "male")[i % 2]
+        age = 18 + (i * 37) % 78
+        region, raion, locality, res = LOCALITIES[i % len(LOCALITIES)]
+        status = "retired" if age >= 63 and i % 5 else ("student" if age < 24 and i % 3 == 0 else
+                                                        rng.choice(["employed", "employed", "unemployed", "homemaker", "other_inactive"]))
+        isco = rng.choice(list(JOBS)) if status == "employed" else None
+        eth, tongue = rng.choice([("Moldovan", "Moldovan"), ("Romanian", "Romanian"), ("Ukrainian", "Ukrainian"), ("Russian", "Russian"),
+                                  ("Gagauz", "Gagauz"), ("Bulgarian", "Bulgarian"), ("Moldovan", "Russian")])
+        cores.append({
+            "persona_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-{i}")), "persona_index": i, "sample_seed": 1,
+            "sex": sex, "age": age, "age_group": "", "region": region, "raion": raion, "locality": locality,
+            "locality_code": "0", "residence_type": res, "ethnicity": eth, "mother_tongue": tongue,
+            "religion": rng.choice(["Orthodox"] * 6 + ["Baptist", "No religion", "Not declared", "Old Believers"]),
+            "marital_status": "never_married" if age < 22 else rng.choice(["married", "married", "widowed", "divorced", "never_married"]),
+            "education_level": rng.choice(["primary", "lower_secondary", "upper_secondary", "vocational", "higher"]),
+            "employment_status": status, "isco_major": isco,
+            "occupation": JOBS[isco][sex == "female"] if isco is not None else None,
+            "occupation_type": "", "first_name": NAMES[sex][i % 10], "last_name": rng.choice(["Rusu", "Ciobanu", "Ceban", "Popa", "Lungu"]),
+            **{t: rng.randint(25, 75) for t in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")},
+        })
+    return cores
+
+
+CORES = make_cores()
+PLANS = [plan_persona(c, ANCHORS, CONSTRAINTS, seed=SEED) for c in CORES]
+OUTS = [write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1}) for c, p in zip(CORES, PLANS, strict=True)]
+
+
+def test_plans_shape():
+    for p in PLANS:
+        assert p["opening_move"] in OPENING_MOVES
+        assert 1 <= len(p["constraints"]) <= 2
+        assert all(c["category"] in CONSTRAINT_CATEGORIES for c in p["constraints"])
+        assert 2 <= len(p["anchors"]) <= 4
+        assert 3 <= len(p["behavioural_cues"]) <= 5
+    assert len(OPENING_MOVES) >= 6
+
+
+def test_plan_realism():
+    for c, p in zip(CORES, PLANS, strict=True):
+        cats = {x["category"] for x in p["constraints"]}
+        if c["residence_type"] == "urban":
+            assert "seasonal_farm_work" not in cats
+        for a in p["anchors"]:
+            assert a["scope"] in ("locality", "raion", "region", "national")
+
+
+def test_fields_non_empty_and_lengths():
+    for o in OUTS:
+        for field, (lo, hi) in LENGTHS.items():
+            lo = 1200 if field == "cultural_background" else lo
+            assert lo <= len(o[field]) <= hi, (field, len(o[field]), o[field])
+        for field in ("skills_and_expertise_list", "hobbies_and_interests_list"):
+            assert 5 <= len(o[field]) <= 12 and all(o[field])
+    assert statistics.median(len(o["cultural_background"]) for o in OUTS) >= 1500
+
+
+def test_gender_agreement():
+    for c, o in zip(CORES, OUTS, strict=True):
+        text = " ".join(v for k, v in o.items() if isinstance(v, str))
+        if c["sex"] == "female":
+            assert not MASC_FOR_FEMALE.search(text), MASC_FOR_FEMALE.search(text)
+        else:
+            assert not FEM_FOR_MALE.search(text), FEM_FOR_MALE.search(text)
+        assert "[" not in text and "{" not in text
+
+
+def test_no_trait_leak_no_placeholders():
+    for o in OUTS:
+        for k, v in o.items():
+            text = " ".join(v) if isinstance(v, list) else v
+            assert not TRAIT_LEAK.search(text), (k, TRAIT_LEAK.search(text))
+            assert not re.search(r"\d{3,}|@", text), (k, text)
+
+
+def test_anchors_literal():
+    for p, o in zip(PLANS, OUTS, strict=True):
+        text = " ".join(v for v in o.values() if isinstance(v, str))
+        for a in p["anchors"]:
+            assert a["text"] in text, a
+
+
+def test_opening_variety():
+    moves = Counter(p["opening_move"] for p in PLANS)
+    assert len(moves) >= 6
+    for field in ("persona", "cultural_background"):
+        starts = Counter(" ".join(o[field].split()[:3]) for o in OUTS)
+        assert starts.most_common(1)[0][1] / len(OUTS) < 0.05, starts.most_common(3)
+
+
+def test_determinism_and_repair():
+    c, p = CORES[3], PLANS[3]
+    assert plan_persona(c, ANCHORS, CONSTRAINTS, seed=SEED) == p
+    spec = {"core": c, "plan": p, "repair_hint": None, "attempt": 1}
+    assert write_fields(spec) == OUTS[3]
+    second = write_fields({**spec, "attempt": 2})
+    assert second != OUTS[3]
+    for hint in ("trait_leak", "opening_variation", "pollyanna", "length", "anchor_specificity", "consistency"):
+        fixed = write_fields({**spec, "attempt": 2, "repair_hint": hint})
+        assert fixed["persona"] != OUTS[3]["persona"] or fixed["cultural_background"] != OUTS[3]["cultural_background"]
+
+
+@pytest.mark.parametrize("hint", ["opening_variation", "consistency"])
+def test_repair_hint_effect(hint):
+    c, p = CORES[10], PLANS[10]
+    fixed = write_fields({"core": c, "plan": p, "repair_hint": hint, "attempt": 2})
+    if hint == "opening_variation":
+        assert fixed["persona"].startswith(c["first_name"])
+    else:
+        assert str(c["age"]) in fixed["persona"] and c["last_name"] in fixed["persona"]
+
+
+def test_speed():
+    start = time.perf_counter()
+    for c, p in zip(CORES, PLANS, strict=True):
+        write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1})
+    per = (time.perf_counter() - start) / len(CORES) * 1000
+    assert per < 3.0, per
