@@ -21,17 +21,21 @@ $(STAMP): pyproject.toml requirements.lock
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the pinned stack (idempotent)
 
+.PHONY: check-census
+check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix on bad input)
+	$(BIN)/python -m moldova_personas.census_checks seeds/census
+
 .PHONY: run
-run: $(STAMP) ## Build the 1K tier end to end with the offline narrator (seeds -> cores -> narration -> marts -> exports)
+run: check-census ## Build the 1K tier end to end with the offline narrator (seeds -> cores -> narration -> marts -> exports)
 	$(DBT) build --vars '{seed: $(SEED)}'
 
 .PHONY: tier
-tier: $(STAMP) ## Build another tier after `make run`, e.g. `make tier TIER=tier_25k`
+tier: check-census ## Build another tier after `make run`, e.g. `make tier TIER=tier_25k`
 	@test -n "$(TIER)" || { echo "usage: make tier TIER=tier_25k|tier_100k|tier_1m"; exit 2; }
 	$(DBT) build --select $(TIER)+ --vars '{seed: $(SEED)}'
 
 .PHONY: test
-test: $(STAMP) ## Unit and integration tests (pytest) plus the dbt build and tests of the 1K tier
+test: check-census ## Unit and integration tests (pytest) plus the dbt build and tests of the 1K tier
 	$(BIN)/pytest -q
 	MOLDOVA_DUCKDB_PATH=target/test.duckdb MOLDOVA_LLM_STATE_DIR=target/test_state \
 		$(DBT) build --vars '{seed: $(SEED), generation_log_dir: target/test_logs}' --target-path target/test

@@ -90,8 +90,7 @@ def sample_tier(model_table, ref_frames: dict[str, pd.DataFrame], tier: str, see
         raise ValueError(f"unknown tier {tier!r}; choose one of {sorted(TIER_SIZES)}")
     sampler = CoreSampler(load_census_model(model_table), _reference(ref_frames), parse_seed(seed))
     cores = sampler.sample(TIER_SIZES[tier])
-    cores.insert(0, "tier", tier)
-    return pa.Table.from_pandas(cores, preserve_index=False)
+    return cores.add_column(0, "tier", pa.array([tier] * cores.num_rows))
 
 
 GOLDEN_DESIGN = {
@@ -115,7 +114,7 @@ def golden_cores(model_table, ref_frames: dict[str, pd.DataFrame], pool_size: in
     rows that match are taken.
     """
     sampler = CoreSampler(load_census_model(model_table), _reference(ref_frames), GOLDEN_SEED)
-    pool = sampler.sample(pool_size)
+    pool = sampler.sample(pool_size).to_pandas()
     pool["golden_age_group"] = pool["age"].map(golden_age_group)
     regions = ["Chisinau", "Nord", "Centru", "Sud", "Gagauzia"]
     picks, k = [], 0
@@ -185,8 +184,8 @@ def _observed(rows: pd.DataFrame, table: str, category: str) -> int:
         employed = rows["employment_status"] == "employed"
         return int(employed.sum() if category == "employed" else (~employed).sum())
     values = rows[column].astype("string")
-    if " or " in category:  # a printed cell covering several groups, e.g. "Moldovan or Romanian"
-        return int(values.isin(category.split(" or ")).sum())
+    if " + " in category:  # a printed cell covering several groups, e.g. "Moldovan + Romanian"
+        return int(values.isin(category.split(" + ")).sum())
     return int((values == category).sum())
 
 

@@ -65,7 +65,9 @@ def draw_grouped(
     counts, carry = round_table(expected, sizes, carry, rng)
     # Category list per group in group order, then shuffled inside each group.
     cats = np.repeat(np.tile(np.arange(cond_probs.shape[1]), n_groups), counts.ravel())
-    order = np.lexsort((rng.random(group_ids.size), group_ids))
+    # Rows of each group in random order: a stable integer sort of a random permutation.
+    perm = rng.permutation(group_ids.size)
+    order = perm[np.argsort(group_ids[perm], kind="stable")]
     out = np.empty(group_ids.size, dtype=np.int64)
     out[order] = cats
     return out, carry

@@ -260,7 +260,7 @@ def adult_targets(inputs: CensusInputs, loc: pd.DataFrame) -> pd.DataFrame:
         )
     for cell in adult_region_cells(inputs):
         rows += _target_rows(
-            "census__ethnicity_by_region", {" or ".join(cell["ethnicities"]): cell["share"]}, None,
+            "census__ethnicity_by_region", {" + ".join(cell["ethnicities"]): cell["share"]}, None,
             "preliminary regional shares scaled to final national, adult-adjusted; only cells NBS printed",
             group=cell["region"],
         )

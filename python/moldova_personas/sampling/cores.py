@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -43,10 +44,6 @@ class Reference:
     last_names: pd.DataFrame  # ethnicity, last_name_male, last_name_female, weight
     titles: pd.DataFrame  # isco_major, title_male, title_female, min_education, residence, weight
     big_five_params: pd.DataFrame  # param_type, trait, trait_2, stratum, value
-
-
-def persona_uuid(seed: int, index: int) -> str:
-    return str(uuid.uuid5(PERSONA_NAMESPACE, f"{seed}:{index}"))
 
 
 def _cond(table: np.ndarray, n_parent_axes: int) -> np.ndarray:
@@ -102,19 +99,19 @@ class CoreSampler:
 
     # -- public -------------------------------------------------------------------------------
 
-    def sample(self, n: int) -> pd.DataFrame:
+    def sample(self, n: int) -> pa.Table:
+        """The first n cores (Arrow table). Blocks end at the tier sizes, so prefixes are stable."""
         if n < 1:
             raise ValueError(f"sample size must be positive, got {n}")
         ends = [e for e in BLOCK_ENDS if e < n] + [max(n, BLOCK_ENDS[0])]
         if n > BLOCK_ENDS[-1]:
             ends = list(BLOCK_ENDS) + [n]
         carry: dict[str, np.ndarray] = {}
-        frames, start = [], 0
+        blocks, start = [], 0
         for b, end in enumerate(ends):
-            frames.append(self._block(b, start, end, carry))
+            blocks.append(self._block(b, start, end, carry))
             start = end
-        cores = pd.concat(frames, ignore_index=True).iloc[:n]
-        return cores.reset_index(drop=True)
+        return blocks_to_arrow(blocks, n)
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -123,7 +120,7 @@ class CoreSampler:
         values, carry[name] = draw_grouped(groups, probs, state, rng)
         return values
 
-    def _block(self, b: int, start: int, end: int, carry: dict) -> pd.DataFrame:
+    def _block(self, b: int, start: int, end: int, carry: dict) -> dict:
         n = end - start
         rng = np.random.default_rng([self.seed, b, 0x4D44])
         n_b, n_e = len(AGE_GROUPS), len(ETHNICITIES)
@@ -157,88 +154,85 @@ class CoreSampler:
             groups = combine_keys(sex[employed], edu[employed], area[employed], sizes=(2, len(EDUCATION_LEVELS), 2))
             isco[employed] = self._draw("isco", groups, self.p_isco, carry, rng)
         loc_frame = self.m.localities
-        frame = pd.DataFrame(
-            {
-                "persona_index": np.arange(start, end, dtype=np.int64),
-                "sex": np.array(SEXES)[sex],
-                "age": AGES[age_idx],
-                "age_group": np.array(AGE_GROUPS)[band],
-                "region": np.array(REGIONS)[region],
-                "raion": loc_frame["raion"].to_numpy()[loc],
-                "locality": loc_frame["locality"].to_numpy()[loc],
-                "locality_code": loc_frame["locality_code"].astype(str).to_numpy()[loc],
-                "residence_type": np.array(AREAS)[area],
-                "ethnicity": np.array(ETHNICITIES)[eth],
-                "mother_tongue": np.array(MOTHER_TONGUES)[mt],
-                "religion": np.array(RELIGIONS)[rel],
-                "marital_status": np.array(MARITAL_STATUSES)[marital],
-                "education_level": np.array(EDUCATION_LEVELS)[edu],
-                "employment_status": np.array(EMPLOYMENT_STATUSES)[emp],
-                "isco_major": isco,
-            }
-        )
-        self._add_occupation(frame, rng)
-        self._add_names(frame, rng)
-        self._add_big_five(frame, rng)
-        frame.insert(0, "persona_id", [persona_uuid(self.seed, i) for i in frame["persona_index"]])
-        frame.insert(2, "sample_seed", self.seed)
-        return frame
+        cols = {
+            "persona_index": np.arange(start, end, dtype=np.int64),
+            "sex": _labels(SEXES, sex),
+            "age": AGES[age_idx],
+            "age_group": _labels(AGE_GROUPS, band),
+            "region": _labels(REGIONS, region),
+            "raion": Coded(loc, tuple(loc_frame["raion"])),
+            "locality": Coded(loc, tuple(loc_frame["locality"])),
+            "locality_code": Coded(loc, tuple(loc_frame["locality_code"].astype(str))),
+            "residence_type": _labels(AREAS, area),
+            "ethnicity": _labels(ETHNICITIES, eth),
+            "mother_tongue": _labels(MOTHER_TONGUES, mt),
+            "religion": _labels(RELIGIONS, rel),
+            "marital_status": _labels(MARITAL_STATUSES, marital),
+            "education_level": _labels(EDUCATION_LEVELS, edu),
+            "employment_status": _labels(EMPLOYMENT_STATUSES, emp),
+            "isco_major": isco,
+        }
+        codes = {"sex": sex, "band": band, "eth": eth, "area": area, "edu": edu, "emp": emp, "isco": isco}
+        cols.update(self._occupation(codes, rng))
+        cols.update(self._names(codes, rng))
+        cols.update(self._big_five(codes, rng))
+        cols["persona_id"] = persona_uuids(self.seed, cols["persona_index"])
+        cols["sample_seed"] = np.full(n, self.seed, dtype=np.int64)
+        return cols
 
-    def _add_occupation(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    def _occupation(self, codes: dict, rng: np.random.Generator) -> dict:
         """A concrete Romanian title within the ISCO group, allowed by education and residence."""
         titles = self.ref.titles
-        rank = titles["min_education"].map(EDU_RANK).to_numpy()
-        occupation = np.full(len(frame), None, dtype=object)
-        keys = frame.loc[frame["isco_major"] >= 0, ["isco_major", "education_level", "residence_type", "sex"]]
-        for (isco, edu, res, sex), idx in keys.groupby(list(keys.columns)).groups.items():
-            ok = (
-                (titles["isco_major"].to_numpy() == isco)
-                & (rank <= EDU_RANK[edu])
-                & titles["residence"].isin(["any", res]).to_numpy()
-            )
+        t_isco = titles["isco_major"].to_numpy(dtype=np.int64)
+        t_rank = titles["min_education"].map(EDU_RANK).to_numpy(dtype=np.int64)
+        t_res = titles["residence"].to_numpy(dtype=object)
+        t_weight = titles["weight"].to_numpy(dtype=float)
+        male, female = titles["title_male"].to_numpy(dtype=object), titles["title_female"].to_numpy(dtype=object)
+        isco, edu, area, sex = codes["isco"], codes["edu"], codes["area"], codes["sex"]
+        occupation = np.full(isco.size, None, dtype=object)
+        employed = np.flatnonzero(isco >= 0)
+        key = (isco[employed] * len(EDUCATION_LEVELS) + edu[employed]) * 2 + area[employed]
+        for k in np.unique(key):
+            rows = employed[key == k]
+            i, e, a = int(isco[rows[0]]), int(edu[rows[0]]), int(area[rows[0]])
+            ok = (t_isco == i) & (t_rank <= e) & ((t_res == "any") | (t_res == AREAS[a]))
             if not ok.any():
                 raise ValueError(
-                    f"no occupation title for ISCO {isco}, education {edu}, {res}: add one to "
-                    "seeds/reference/occupation_titles.csv or allow the pair in "
+                    f"no occupation title for ISCO {i}, education {EDUCATION_LEVELS[e]}, {AREAS[a]}: add one "
+                    "to seeds/reference/occupation_titles.csv or allow the pair in "
                     "seeds/assumptions/assumption_isco_education_compatibility.csv"
                 )
-            weights = titles.loc[ok, "weight"].to_numpy(float)
-            column = "title_female" if sex == "female" else "title_male"
-            picks = rng.choice(np.flatnonzero(ok), size=len(idx), p=weights / weights.sum())
-            occupation[frame.index.get_indexer(idx)] = titles[column].to_numpy()[picks]
-        frame["occupation"] = occupation
-        status = frame["employment_status"]
-        isco = frame["isco_major"]
-        frame["occupation_type"] = np.select(
-            [isco.between(1, 3), isco.isin([0, 4, 5]), isco.between(6, 9), status.eq("retired")],
+            choice = rng.choice(np.flatnonzero(ok), size=rows.size, p=t_weight[ok] / t_weight[ok].sum())
+            occupation[rows] = np.where(sex[rows] == SEXES.index("female"), female[choice], male[choice])
+        emp = codes["emp"]
+        occ_type = np.select(
+            [(isco >= 1) & (isco <= 3), np.isin(isco, [0, 4, 5]), isco >= 6, emp == EMPLOYMENT_STATUSES.index("retired")],
             ["professional", "service", "manual", "retired"],
             default="not_working",
-        )
-        frame["isco_major"] = frame["isco_major"].where(frame["isco_major"] >= 0).astype("Int64")
+        ).astype(object)
+        return {"occupation": occupation, "occupation_type": occ_type}
 
-    def _add_names(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
-        first = np.empty(len(frame), dtype=object)
-        last = np.empty(len(frame), dtype=object)
+    def _names(self, codes: dict, rng: np.random.Generator) -> dict:
         fn, ln = self.ref.first_names, self.ref.last_names
-        for (eth, sex), idx in frame.groupby(["ethnicity", "sex"]).groups.items():
-            pool_eth = "Moldovan" if eth == "Romanian" and eth not in set(fn["ethnicity"]) else eth
+        first = np.empty(codes["sex"].size, dtype=object)
+        last = np.empty(codes["sex"].size, dtype=object)
+        key = codes["eth"] * 2 + codes["sex"]
+        for k in np.unique(key):
+            rows = np.flatnonzero(key == k)
+            eth, sex = ETHNICITIES[k // 2], SEXES[k % 2]
+            pool_eth = eth if eth in set(fn["ethnicity"]) else "Moldovan"  # Romanian shares the pool
             pool = fn[(fn["ethnicity"] == pool_eth) & (fn["sex"] == sex)]
-            if pool.empty:
-                raise ValueError(f"no first names for {eth}/{sex} in seeds/reference/names_first.csv")
-            pos = frame.index.get_indexer(idx)
+            lpool = ln[ln["ethnicity"] == (eth if eth in set(ln["ethnicity"]) else "Moldovan")]
+            if pool.empty or lpool.empty:
+                raise ValueError(f"no names for {eth}/{sex} in seeds/reference/names_first.csv / names_last.csv")
             w = pool["weight"].to_numpy(float)
-            first[pos] = rng.choice(pool["first_name"].to_numpy(), size=len(idx), p=w / w.sum())
-            lpool_eth = "Moldovan" if eth == "Romanian" and eth not in set(ln["ethnicity"]) else eth
-            lpool = ln[ln["ethnicity"] == lpool_eth]
-            if lpool.empty:
-                raise ValueError(f"no last names for {eth} in seeds/reference/names_last.csv")
-            col = "last_name_female" if sex == "female" else "last_name_male"
+            first[rows] = rng.choice(pool["first_name"].to_numpy(dtype=object), size=rows.size, p=w / w.sum())
+            column = "last_name_female" if sex == "female" else "last_name_male"
             lw = lpool["weight"].to_numpy(float)
-            last[pos] = rng.choice(lpool[col].to_numpy(), size=len(idx), p=lw / lw.sum())
-        frame["first_name"] = first
-        frame["last_name"] = last
+            last[rows] = rng.choice(lpool[column].to_numpy(dtype=object), size=rows.size, p=lw / lw.sum())
+        return {"first_name": first, "last_name": last}
 
-    def _add_big_five(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    def _big_five(self, codes: dict, rng: np.random.Generator) -> dict:
         """T scores: correlated normal, shifted by sex and age band (literature-based seed)."""
         p = self.ref.big_five_params
         traits = list(BIG_FIVE_TRAITS)
@@ -246,15 +240,72 @@ class CoreSampler:
         for row in p[p["param_type"] == "correlation"].itertuples():
             i, k = traits.index(row.trait), traits.index(row.trait_2)
             corr[i, k] = corr[k, i] = row.value
-        z = rng.standard_normal((len(frame), len(traits))) @ np.linalg.cholesky(corr).T
+        z = rng.standard_normal((codes["sex"].size, len(traits))) @ np.linalg.cholesky(corr).T
+        out = {}
         for t, trait in enumerate(traits):
-            shifts = p[(p["trait"] == trait) & p["param_type"].isin(["sex_shift", "age_shift"])]
-            lookup = dict(zip(shifts["stratum"], shifts["value"], strict=False))
-            shift = frame["sex"].map(lookup).fillna(0).to_numpy(float) + frame["age_group"].map(lookup).fillna(0).to_numpy(float)
-            mean = p[(p["param_type"] == "base_mean") & (p["trait"] == trait)]["value"].iloc[0]
-            sd = p[(p["param_type"] == "base_sd") & (p["trait"] == trait)]["value"].iloc[0]
-            frame[trait] = np.clip(np.rint(mean + sd * (z[:, t] + shift)), 20, 80).astype(np.int64)
+            rows = p[p["trait"] == trait]
+            value = dict(zip(zip(rows["param_type"], rows["stratum"], strict=True), rows["value"], strict=True))
+            sex_shift = np.array([value.get(("sex_shift", s), 0.0) for s in SEXES])[codes["sex"]]
+            age_shift = np.array([value.get(("age_shift", b), 0.0) for b in AGE_GROUPS])[codes["band"]]
+            mean, sd = value[("base_mean", "all")], value[("base_sd", "all")]
+            out[trait] = np.clip(np.rint(mean + sd * (z[:, t] + sex_shift + age_shift)), 20, 80).astype(np.int64)
+        return out
 
 
-def to_arrow(cores: pd.DataFrame) -> pa.Table:
-    return pa.Table.from_pandas(cores, preserve_index=False)
+COLUMN_ORDER = (
+    "persona_id", "persona_index", "sample_seed", "sex", "age", "age_group", "region", "raion", "locality",
+    "locality_code", "residence_type", "ethnicity", "mother_tongue", "religion", "marital_status",
+    "education_level", "employment_status", "isco_major", "occupation", "occupation_type", "first_name",
+    "last_name", *BIG_FIVE_TRAITS,
+)
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A categorical column kept as integer codes until the Arrow table is built (much faster)."""
+
+    codes: np.ndarray
+    vocabulary: tuple
+
+
+def _labels(vocabulary: tuple, codes: np.ndarray) -> Coded:
+    return Coded(codes, tuple(vocabulary))
+
+
+def persona_uuids(seed: int, indices: np.ndarray) -> np.ndarray:
+    """uuid5(PERSONA_NAMESPACE, f"{seed}:{index}") for many indices, vectorised in DuckDB (SHA-1)."""
+    indices_table = pa.table({"i": pa.array(indices, type=pa.int64())})  # noqa: F841 (read by DuckDB)
+    query = f"""
+        with hashed as (
+            select i, sha1(unhex('{PERSONA_NAMESPACE.hex}') || encode('{int(seed)}:' || i::varchar)) as h
+            from indices_table
+        )
+        select
+            substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-5' || substr(h, 14, 3) || '-'
+            || printf('%x', (('0x' || substr(h, 17, 1))::integer & 3) | 8) || substr(h, 18, 3) || '-'
+            || substr(h, 21, 12) as persona_id
+        from hashed
+        order by i
+    """
+    with duckdb.connect() as con:
+        return con.execute(query).fetchnumpy()["persona_id"].astype(object)
+
+
+def persona_uuid(seed: int, index: int) -> str:
+    return str(uuid.uuid5(PERSONA_NAMESPACE, f"{seed}:{index}"))
+
+
+def blocks_to_arrow(blocks: list[dict], n: int) -> pa.Table:
+    columns = {}
+    for name in COLUMN_ORDER:
+        if isinstance(blocks[0][name], Coded):
+            codes = np.concatenate([b[name].codes for b in blocks])[:n]
+            vocabulary = pa.array(list(blocks[0][name].vocabulary), type=pa.string())
+            columns[name] = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), vocabulary).cast(pa.string())
+            continue
+        values = np.concatenate([b[name] for b in blocks])[:n]
+        if name == "isco_major":
+            columns[name] = pa.array(values, type=pa.int64(), mask=values < 0)
+        else:
+            columns[name] = pa.array(values)
+    return pa.table(columns)

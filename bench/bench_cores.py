@@ -1,0 +1,88 @@
+"""Benchmark: fit the census model and sample the 1M tier's cores; also the same through dbt.
+
+Usage: `make bench` (or `.venv/bin/python bench/bench_cores.py`). Builds the census inputs into its own
+DuckDB file (target/bench/bench.duckdb) first, then times, in one process:
+  1. the joint fit (IPF + conditional tables) from the staging relations,
+  2. sampling 1,000,000 cores (balanced nested blocks, names, occupations, Big Five, UUIDs),
+and then `dbt run --select int_census_model tier_1m` end to end (fit + sample + write to DuckDB).
+Prints machine details, wall times, rows per second and peak memory (RSS).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = ROOT / "target" / "bench" / "bench.duckdb"
+N = 1_000_000
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.node()} | {cpu} | {os.cpu_count()} cores | {mem:.1f} GiB | Python {platform.python_version()}"
+
+
+def dbt(*args: str) -> float:
+    env = dict(os.environ, MOLDOVA_DUCKDB_PATH=str(DB), DBT_PROFILES_DIR=str(ROOT))
+    start = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", "target/bench/target", "--quiet"],
+        cwd=ROOT, env=env, check=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    import duckdb
+
+    from moldova_personas import cores
+    from moldova_personas.sampling.inputs import REQUIRED
+
+    print(f"machine: {machine()}")
+    DB.parent.mkdir(parents=True, exist_ok=True)
+    prep = dbt(
+        "build", "--select", "+int_census_model", "+int_census_targets", "--exclude", "int_census_model",
+        "--indirect-selection", "cautious",
+    )
+    print(f"setup (seeds + staging, not timed below): {prep:.1f} s")
+    con = duckdb.connect(str(DB), read_only=True)
+    frames = {name: con.execute(f"select * from main.stg_{name}").df() for name in REQUIRED}
+    refs = {
+        name: con.execute(f"select * from main.stg_reference__{name}").df()
+        for name in ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+    }
+    con.close()
+
+    start = time.perf_counter()
+    model_table = cores.fit_census_model(frames)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    table = cores.sample_tier(model_table, refs, "tier_1m", 42)
+    sample_s = time.perf_counter() - start
+    assert table.num_rows == N
+    total = fit_s + sample_s
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"joint fit:            {fit_s:6.2f} s")
+    print(f"sample 1M cores:      {sample_s:6.2f} s  ({N / sample_s:,.0f} rows/s)")
+    print(f"1M cores incl. fit:   {total:6.2f} s  ({N / total:,.0f} rows/s)  target < 20 s, aim 10 s")
+    print(f"peak RSS (in-process): {peak:,.0f} MiB")
+    via_dbt = dbt("run", "--select", "int_census_model", "tier_1m")
+    print(f"dbt run int_census_model + tier_1m (fit, sample, write to DuckDB): {via_dbt:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

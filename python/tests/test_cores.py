@@ -1,0 +1,159 @@
+"""Persona cores: census fit, nesting of tiers, determinism, dependencies people would notice.
+
+One dbt build of the census model (seeds -> staging -> int_census_model) into a private database feeds
+every test; sampling itself runs in-process through the same functions the tier models call.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from dbt_helpers import run_dbt
+
+from moldova_personas import cores
+from moldova_personas.sampling.inputs import REQUIRED
+
+REFERENCES = ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+
+
+@pytest.fixture(scope="module")
+def census(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("cores")
+    result = run_dbt(
+        ["build", "--select", "+int_census_model", "+int_census_targets", "+path:models/staging/reference",
+         "--indirect-selection", "cautious"],
+        workdir,
+    )
+    assert result.success, result.output[-3000:]
+    con = duckdb.connect(str(workdir / "db.duckdb"), read_only=True)
+    data = {
+        "model": con.execute("select * from int_census_model").df(),
+        "targets": con.execute("select * from int_census_targets").df(),
+        "refs": {n: con.execute(f"select * from stg_reference__{n}").df() for n in REFERENCES},
+        "frames": {n: con.execute(f"select * from stg_{n}").df() for n in REQUIRED},
+    }
+    con.close()
+    return data
+
+
+def sample(census, tier: str, seed: int) -> pd.DataFrame:
+    return cores.sample_tier(census["model"], census["refs"], tier, seed).to_pandas()
+
+
+@pytest.fixture(scope="module")
+def tier_1k(census):
+    return sample(census, "tier_1k", 42)
+
+
+@pytest.fixture(scope="module")
+def tier_25k(census):
+    return sample(census, "tier_25k", 42)
+
+
+def test_same_seed_gives_identical_cores_and_another_seed_differs(census, tier_1k):
+    again = sample(census, "tier_1k", 42)
+    pd.testing.assert_frame_equal(tier_1k, again)
+    other = sample(census, "tier_1k", 7)
+    assert not other["persona_id"].isin(tier_1k["persona_id"]).any()
+    assert (other[["sex", "age", "locality"]].values != tier_1k[["sex", "age", "locality"]].values).any()
+
+
+def test_tiers_are_nested_prefixes(tier_1k, tier_25k):
+    assert len(tier_25k) == 25_000 and tier_25k["persona_id"].is_unique
+    head = tier_25k.iloc[:1000].drop(columns="tier").reset_index(drop=True)
+    pd.testing.assert_frame_equal(head, tier_1k.drop(columns="tier"))
+
+
+@pytest.mark.parametrize("tier", ["tier_1k", "tier_25k"])
+def test_every_census_table_fits(census, tier, tier_1k, tier_25k):
+    cores_ = {"tier_1k": tier_1k, "tier_25k": tier_25k}[tier]
+    report = cores.census_fit_report(cores.census_fit_cells({tier: cores_}, census["targets"]))
+    assert set(report["census_table"]) == set(census["targets"]["census_table"])
+    bad = report[~report["is_within_tolerance"]]
+    assert bad.empty, bad[["census_table", "p_value", "max_abs_deviation_pp"]].to_string()
+
+
+def test_fit_report_fails_on_a_biased_sample(census, tier_25k):
+    """The gate can fail: drop most urban Russians and the ethnicity tables must leave tolerance."""
+    biased = tier_25k.drop(tier_25k[(tier_25k["ethnicity"] == "Russian")].index[:400])
+    report = cores.census_fit_report(cores.census_fit_cells({"tier_25k": biased}, census["targets"]))
+    failing = set(report.loc[~report["is_within_tolerance"], "census_table"])
+    assert "census__ethnicity_national" in failing
+
+
+def test_dependencies_people_would_notice(tier_25k):
+    c = tier_25k
+    gagauzia = c[c["region"] == "Gagauzia"]
+    assert (gagauzia["ethnicity"] == "Gagauz").mean() > 0.7
+    taraclia = c[c["raion"] == "Taraclia"]
+    assert (taraclia["ethnicity"] == "Bulgarian").mean() > 0.5
+    ukr_nord = (c.loc[c["region"] == "Nord", "ethnicity"] == "Ukrainian").mean()
+    assert ukr_nord > (c["ethnicity"] == "Ukrainian").mean() * 1.3
+    rus_urban = (c.loc[c["residence_type"] == "urban", "ethnicity"] == "Russian").mean()
+    rus_rural = (c.loc[c["residence_type"] == "rural", "ethnicity"] == "Russian").mean()
+    assert rus_urban > 2 * rus_rural
+    # mother tongue and religion follow ethnicity
+    assert (c.loc[c["ethnicity"] == "Gagauz", "mother_tongue"] == "Gagauz").mean() > 0.8
+    assert (c.loc[c["ethnicity"] == "Russian", "religion"] == "Old Believers").mean() > (
+        c.loc[c["ethnicity"] == "Moldovan", "religion"] == "Old Believers"
+    ).mean()
+    # nobody is a retired 25-year-old; students are young; widowhood is rare at 18-24
+    assert c.loc[c["employment_status"] == "retired", "age"].min() >= 45
+    assert c.loc[c["employment_status"] == "student", "age"].max() <= 44
+    young = c[c["age_group"] == "18-24"]
+    assert (young["marital_status"] == "widowed").mean() < 0.01
+    # education by age and residence: the young urban are more often graduates than the rural old
+    urban_young = c[(c["residence_type"] == "urban") & c["age"].between(25, 34)]
+    rural_old = c[(c["residence_type"] == "rural") & (c["age"] >= 65)]
+    assert (urban_young["education_level"] == "higher").mean() > 2 * (rural_old["education_level"] == "higher").mean()
+    # employment depends on education
+    emp = c[c["age"].between(25, 54)]
+    rate = emp.groupby("education_level")["employment_status"].apply(lambda s: (s == "employed").mean())
+    assert rate["higher"] > rate["lower_secondary"]
+
+
+def test_occupations_respect_education(census, tier_25k):
+    titles = census["refs"]["occupation_titles"]
+    higher_only = set(titles.loc[titles["min_education"] == "higher", "title_male"]) | set(
+        titles.loc[titles["min_education"] == "higher", "title_female"]
+    )
+    holders = tier_25k[tier_25k["occupation"].isin(higher_only)]
+    assert len(holders) > 100
+    assert (holders["education_level"] == "higher").all()
+    employed = tier_25k["employment_status"] == "employed"
+    assert tier_25k.loc[employed, "occupation"].notna().all()
+    assert tier_25k.loc[~employed, "occupation"].isna().all()
+
+
+def test_names_follow_ethnicity_and_sex(census, tier_25k):
+    first = census["refs"]["names_first"]
+    russian_female = set(first.loc[(first["ethnicity"] == "Russian") & (first["sex"] == "female"), "first_name"])
+    rows = tier_25k[(tier_25k["ethnicity"] == "Russian") & (tier_25k["sex"] == "female")]
+    assert rows["first_name"].isin(russian_female).all()
+    last = census["refs"]["names_last"]
+    assert rows["last_name"].isin(set(last.loc[last["ethnicity"] == "Russian", "last_name_female"])).all()
+
+
+def test_big_five_profile(tier_25k):
+    for trait in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"):
+        scores = tier_25k[trait]
+        assert scores.between(20, 80).all()
+        assert 47 < scores.mean() < 53 and 8 < scores.std() < 11
+
+
+def test_golden_set_is_stratified_and_independent_of_seed(census):
+    golden = cores.golden_cores(census["model"], census["refs"]).to_pandas()
+    assert len(golden) == 200 and golden["persona_id"].is_unique
+    assert golden["region"].value_counts().eq(40).all()
+    assert golden["golden_age_group"].value_counts().eq(50).all()
+    assert golden["occupation_type"].value_counts().eq(50).all()
+    again = cores.golden_cores(census["model"], census["refs"]).to_pandas()
+    pd.testing.assert_frame_equal(golden, again)
+
+
+def test_bad_seed_var_names_the_setting():
+    with pytest.raises(ValueError, match="var 'seed' must be an integer"):
+        cores.parse_seed("forty-two")
+    with pytest.raises(ValueError, match="unknown tier"):
+        cores.sample_tier(None, {}, "tier_2k", 42)
