@@ -35,10 +35,16 @@ tier: check-census ## Build another tier after `make run`, e.g. `make tier TIER=
 	$(DBT) build --select $(TIER)+ --vars '{seed: $(SEED)}'
 
 .PHONY: test
-test: check-census ## Unit and integration tests (pytest) plus the dbt build and tests of the 1K tier
-	$(BIN)/pytest -q
-	MOLDOVA_DUCKDB_PATH=target/test.duckdb MOLDOVA_LLM_STATE_DIR=target/test_state \
-		$(DBT) build --vars '{seed: $(SEED), generation_log_dir: target/test_logs}' --target-path target/test
+# The test database is named db.duckdb like the copies tests make of it (DuckDB views keep the catalog name).
+TEST_DIR := $(CURDIR)/target/test
+TEST_ENV := MOLDOVA_DUCKDB_PATH=$(TEST_DIR)/db.duckdb MOLDOVA_LLM_STATE_DIR=$(TEST_DIR)/state \
+	MOLDOVA_EXPORT_ROOT=$(TEST_DIR)/releases
+
+test: check-census ## The dbt build and tests of the 1K tier (own database), then pytest on top of it
+	rm -rf $(TEST_DIR)
+	$(TEST_ENV) $(DBT) build --vars '{seed: $(SEED), generation_log_dir: $(TEST_DIR)/logs}' \
+		--target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs
+	MOLDOVA_TEST_DB=$(TEST_DIR)/db.duckdb $(BIN)/pytest -q
 
 .PHONY: lint
 lint: $(STAMP) ## sqlfluff on models and macros, ruff on Python
@@ -47,9 +53,26 @@ lint: $(STAMP) ## sqlfluff on models and macros, ruff on Python
 	$(BIN)/sqlfluff lint models macros
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmarks: 1M cores sampling (joint fit included) and narration throughput
-	$(BIN)/python bench/bench_cores.py
-	$(BIN)/python bench/bench_narration.py
+bench: $(STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput
+	$(BIN)/python bench/bench_all.py
+
+.PHONY: report
+report: $(STAMP) ## HTML quality report per built tier (reports/<tier>/quality_report.html), readable offline
+	$(BIN)/python -m moldova_personas.report --db moldova_personas.duckdb --out reports
+
+.PHONY: verify
+verify: $(STAMP) ## Check the SHA-256 manifest of the current release of TIER (default tier_1k)
+	$(BIN)/python -m moldova_personas.release verify releases/$${TIER:-tier_1k}/current
+
+.PHONY: release-baseline
+release-baseline: $(STAMP) ## Refresh seeds/release/release_baseline.csv from the built database, on purpose
+	$(BIN)/python -m moldova_personas.release baseline moldova_personas.duckdb > seeds/release/release_baseline.csv
+
+.PHONY: golden-baseline
+golden-baseline: $(STAMP) ## Refresh the golden regression baseline on purpose (seeds/golden/golden_baseline.csv)
+	$(DBT) build --select +rpt_golden_regression --exclude-resource-type test
+	$(BIN)/python scripts/refresh_golden_baseline.py
+	$(DBT) seed --select golden_baseline
 
 .PHONY: docs
 docs: $(STAMP) ## Generate dbt docs (target/index.html); serve with `make docs-serve`

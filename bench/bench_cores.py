@@ -33,7 +33,8 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.node()} | {cpu} | {os.cpu_count()} cores | {mem:.1f} GiB | Python {platform.python_version()}"
+    python = platform.python_version()
+    return f"{platform.node()} | {cpu} | {os.cpu_count()} cores | {mem:.1f} GiB | Python {python}"
 
 
 def dbt(*args: str) -> float:

@@ -15,7 +15,8 @@
                       and parent.resource_type in ['model', 'seed'] and parent.config.materialized != 'ephemeral' -%}
                     {%- set relation = adapter.get_relation(
                         database=parent.database, schema=parent.schema, identifier=parent.alias) -%}
-                    {%- if relation is none and parent.name not in ['tier_25k', 'tier_100k', 'tier_1m'] -%}
+                    {#- release_cores and the fit mart read only the tiers that are built or selected -#}
+                    {%- if relation is none and not parent.name.startswith('tier_') -%}
                         {%- do missing.append(parent.name ~ ' (needed by ' ~ node.name ~ ')') -%}
                     {%- endif -%}
                 {%- endif -%}

@@ -1,13 +1,11 @@
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.shards import narrate_release
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="persona_id")
-    cores = dbt.ref("release_cores")
     anchors, constraints = dbt.ref("stg_narration__anchors"), dbt.ref("stg_narration__constraints")
     done = set()
     if dbt.is_incremental:  # finished rows are kept; failed ones are retried on the next run
-        done = {
-            r[0] for r in session.execute(f"select persona_id from {dbt.this} where status = 'ok'").fetchall()
-        }
-    return narrate_cores(cores, dbt.config.get("meta"), anchors, constraints, done)
+        done = {r[0] for r in session.execute(f"select persona_id from {dbt.this} where status = 'ok'").fetchall()}
+    meta = dbt.config.get("meta")
+    return narrate_release(session, dbt.ref("release_cores"), anchors, constraints, meta, done)

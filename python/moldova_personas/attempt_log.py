@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from moldova_personas.pii import MASK_PATTERNS, mask_text, phone_digits_ok
+
+__all__ = ["AttemptLog", "mask", "mask_text", "new_run_id", "utc_now_iso"]
 
 SPEC_KEYS = (
     "ts",
@@ -35,58 +38,10 @@ SPEC_KEYS = (
 EXTRA_KEYS = ("model", "cost_usd")
 LOG_KEYS = SPEC_KEYS + EXTRA_KEYS
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # DB / broker URLs, and any URL carrying user:password@
-    (
-        re.compile(
-            r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqp|mssql|oracle|"
-            r"snowflake|clickhouse|duckdb|sqlite)(?:\+\w+)?://[^\s'\"]+",
-            re.I,
-        ),
-        "[DB_URL]",
-    ),
-    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@'\"]+:[^\s/@'\"]+@[^\s'\"]+", re.I), "[URL_WITH_CREDENTIALS]"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I), "[EMAIL]"),
-    # Authorization headers and key=value secrets
-    (re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}", re.I), r"\1 [SECRET]"),
-    (
-        re.compile(
-            r"\b(api[_-]?key|x-api-key|access[_-]?token|auth[_-]?token|token|secret|password|passwd)"
-            r"(\s*[=:]\s*|\s+provided:\s*)['\"]?[^\s'\",}]{4,}",
-            re.I,
-        ),
-        r"\1\2[SECRET]",
-    ),
-    # Provider key shapes: OpenAI/DashScope sk-..., Anthropic sk-ant-..., GitHub, Slack, AWS, Google
-    (re.compile(r"\bsk-[A-Za-z0-9_*-]{8,}"), "[API_KEY]"),
-    (
-        re.compile(
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[\w-]{30,})"
-        ),
-        "[API_KEY]",
-    ),
-    # Moldovan phones: +373 / 00373 forms, and national 0XX XXX XXX (9 digits starting with 0)
-    (re.compile(r"(?:\+|\b00)\s?373[\s.-]?\(?\d{1,3}\)?(?:[\s.-]?\d){5,7}\b"), "[PHONE]"),
-    (re.compile(r"(?<![\w.])0\d{2}(?:[\s.-]?\d){6}\b"), "[PHONE]"),
-)
-
-
-def _phone_digits_ok(match: str) -> bool:
-    digits = re.sub(r"\D", "", match)
-    return len(digits) in (9, 11, 12, 13)
-
-
-def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask PII and secrets in `text`; exact `secrets` values are replaced first."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[SECRET]")
-    for pattern, repl in _PATTERNS:
-        if repl == "[PHONE]":
-            text = pattern.sub(lambda m: "[PHONE]" if _phone_digits_ok(m.group(0)) else m.group(0), text)
-        else:
-            text = pattern.sub(repl, text)
-    return text
+# The patterns live in the shared `pii` module (also used by the safety marts); these names stay for
+# callers of the earlier private API.
+_PATTERNS = MASK_PATTERNS
+_phone_digits_ok = phone_digits_ok
 
 
 def mask(value: Any, secrets: Iterable[str] = ()) -> Any:

@@ -39,7 +39,8 @@ DEFAULT_KEY_ENV = {
 ENV_HELP = """\
 Environment variables read by moldova_personas.config.load_settings (ALIAS = CREATIVE|BALANCED|FAST):
   MOLDOVA_LLM_<ALIAS>            litellm model string, e.g. dashscope/qwen-turbo, openai/Qwen2.5-7B
-  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama), MOLDOVA_LLM_<ALIAS>_API_BASE wins
+  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama);
+                                 MOLDOVA_LLM_<ALIAS>_API_BASE wins
   MOLDOVA_LLM_API_KEY_ENV        NAME of the env var holding the key (MOLDOVA_LLM_<ALIAS>_API_KEY_ENV wins)
   MOLDOVA_LLM_TIMEOUT            per-call timeout in seconds
   MOLDOVA_LLM_MAX_CONCURRENCY    concurrent calls
@@ -58,7 +59,8 @@ class ModelAlias(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model: str = Field(
         default=OFFLINE_MODEL,
-        description="litellm model string 'provider/name', e.g. dashscope/qwen-turbo or openai/<served-name>.",
+        description="litellm model string 'provider/name', "
+        "e.g. dashscope/qwen-turbo or openai/<served-name>.",
     )
     api_base: str | None = Field(
         default=None, description="Base URL of an OpenAI-compatible server (vLLM, Ollama, fake server)."

@@ -5,6 +5,11 @@
 - `build_router(settings)`: Router with fallbacks along `settings.chain()` (creative -> balanced -> fast
   -> offline), per-deployment timeouts, num_retries=0, circuit breaker (allowed_fails + cooldown_time;
   an alias comes back by itself once its cooldown expires).
+- `get_router(settings)`: that Router, or `OfflineDirect` when every alias is offline (same interface,
+  still `litellm.acompletion` with the custom provider, without the Router's ~2-3 ms of bookkeeping).
+- CPU per call: the offline provider declares a nominal cost (no price lookup / zero-cost diagnostic),
+  real deployments without a litellm price get explicit per-token prices, and the Router's sync success
+  callback is dropped (it made litellm run its sync logging on a thread for every async call).
 - `acomplete(...)`: one call through the router; on a failure of the whole chain that is retryable
   (429, 5xx, timeout, connection) it backs off, honouring Retry-After, up to `settings.call_retries`.
 - `run(coro)`: runs a coroutine on the single event loop thread (litellm's logging state breaks when
@@ -14,7 +19,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import concurrent.futures
+import functools
 import os
 import threading
 import time
@@ -23,6 +29,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# OpenAI-compatible calls (provider `openai`, any api_base) through litellm's own HTTP handler (httpx on
+# litellm's aiohttp transport) instead of the OpenAI SDK: the SDK's request transform and response model
+# construction cost ~5 ms of CPU per call. Read by litellm at each call; "False" in the env opts out.
+os.environ.setdefault("EXPERIMENTAL_OPENAI_BASE_LLM_HTTP_HANDLER", "True")
 
 import litellm  # noqa: E402
 from litellm import CustomLLM, Router  # noqa: E402
@@ -30,10 +40,14 @@ from litellm.types.router import AllowedFailsPolicy  # noqa: E402
 from litellm.types.utils import Choices, Message, ModelResponse, Usage  # noqa: E402
 
 from moldova_personas.config import ALIASES, NarrationSettings  # noqa: E402
-from moldova_personas.prompts import extract_spec  # noqa: E402
 
 T = TypeVar("T")
 litellm.suppress_debug_info = True
+litellm.telemetry = False
+# The offline provider declares this cost per call: litellm treats a zero cost as "price unknown" and
+# then runs a pricing lookup and zero-cost diagnostic (~1-2 ms of CPU per call). It rounds to 0.0 in
+# every record (costs are rounded to 8 decimals).
+OFFLINE_NOMINAL_COST_USD = 1e-12
 
 # --------------------------------------------------------------------------------------------------
 # One event loop thread per process
@@ -42,12 +56,42 @@ _loop: asyncio.AbstractEventLoop | None = None
 _loop_lock = threading.Lock()
 
 
+class _InlineLiteLLMExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Default executor of the LLM loop: runs litellm's `completion()` inline, anything else on threads.
+
+    `litellm.acompletion` hands the synchronous `completion()` to `loop.run_in_executor(None, ...)` for
+    every call; for async-capable providers that only builds the request and returns a coroutine (~3-4
+    ms of CPU). On a thread it fights the loop thread for the GIL (each hand-over can wait for the 5 ms
+    switch interval) and adds a thread hop per call; inline it is plain CPU on the loop thread. Every
+    other job (e.g. `getaddrinfo`) keeps a real thread, so nothing that may block runs on the loop.
+    """
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:  # type: ignore[override]
+        if _is_litellm_completion(fn) and not args and not kwargs:
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller, like a thread would
+                future.set_exception(exc)
+            return future
+        return super().submit(fn, *args, **kwargs)
+
+
+def _is_litellm_completion(fn: Any) -> bool:
+    """True for litellm's `partial(ctx.run, partial(litellm.main.completion, ...))`."""
+    if not isinstance(fn, functools.partial) or not fn.args:
+        return False
+    inner = fn.args[0]
+    return isinstance(inner, functools.partial) and inner.func is litellm.main.completion
+
+
 def event_loop() -> asyncio.AbstractEventLoop:
     """The process-wide event loop, running forever on a daemon thread."""
     global _loop
     with _loop_lock:
         if _loop is None or _loop.is_closed():
             loop = asyncio.new_event_loop()
+            loop.set_default_executor(_InlineLiteLLMExecutor(thread_name_prefix="moldova-llm-io"))
             ready = threading.Event()
 
             def _serve() -> None:
@@ -81,30 +125,34 @@ def offline_answer(messages: list[dict[str, Any]]) -> str:
     """JSON text of the offline narrator for a rendered prompt (also used by the fake server)."""
     from moldova_personas.narrator import offline
 
-    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
-    fields = offline.write_fields(extract_spec(str(user)))
-    return json.dumps(fields, ensure_ascii=False)
+    return offline.answer(messages)
 
 
 class OfflineNarrator(CustomLLM):
     """litellm provider `offline`: deterministic Romanian text from the template narrator."""
 
-    def _respond(self, model: str, messages: list[dict[str, Any]]) -> ModelResponse:
-        text = offline_answer(messages)
+    def _respond(self, model: str, messages: list[dict[str, Any]], text: str | None = None) -> ModelResponse:
+        text = offline_answer(messages) if text is None else text
         prompt = "".join(str(m.get("content") or "") for m in messages)
         usage = Usage(prompt_tokens=approx_tokens(prompt), completion_tokens=approx_tokens(text))
         usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
-        return ModelResponse(
+        response = ModelResponse(
             model=model,
             choices=[Choices(index=0, finish_reason="stop", message=Message(role="assistant", content=text))],
             usage=usage,
         )
+        # A cost set here spares litellm its per-call price lookup (see OFFLINE_NOMINAL_COST_USD).
+        response._hidden_params["response_cost"] = OFFLINE_NOMINAL_COST_USD
+        return response
 
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         return self._respond(model, messages)
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
-        return self._respond(model, messages)
+        from moldova_personas.narrator import offline, workers
+
+        # the template narrator runs in the worker process pool, off the event loop thread
+        return self._respond(model, messages, await workers.run_cpu(offline.answer, list(messages)))
 
 
 _offline_handler = OfflineNarrator()
@@ -138,6 +186,13 @@ def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
         "max_tokens": alias.max_tokens,
         "drop_params": True,
     }
+    model_info: dict[str, Any] = {"id": name}
+    price = _price_per_token(alias)
+    if price is not None:
+        # In model_info, the Router registers the prices once, under the deployment id. As
+        # litellm_params they would be re-registered on every call (litellm.register_model rebuilds
+        # its lower-cased copy of the whole price map each time: ~4 ms of CPU per call).
+        model_info["input_cost_per_token"], model_info["output_cost_per_token"] = price
     if alias.json_mode and alias.provider != "offline":
         params["response_format"] = {"type": "json_object"}
     if alias.api_base:
@@ -146,7 +201,58 @@ def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
         params["api_key"] = f"os.environ/{alias.api_key_env}"  # resolved by litellm from the env
     elif alias.provider not in ("offline", "ollama", "ollama_chat"):
         params["api_key"] = "no-key"  # local OpenAI-compatible servers ignore it; the SDK requires one
-    return {"model_name": name, "litellm_params": params, "model_info": {"id": name}}
+    return {"model_name": name, "litellm_params": params, "model_info": model_info}
+
+
+def _known_price(model: str) -> bool:
+    try:
+        info = litellm.get_model_info(model)
+    except Exception:  # noqa: BLE001 - unknown model
+        return False
+    return bool(info.get("input_cost_per_token") or info.get("output_cost_per_token"))
+
+
+def _price_per_token(alias: Any) -> tuple[float, float] | None:
+    """Explicit per-token prices for the deployment: the configured ones, or an explicit zero for a model
+    litellm has no price for (a local server). Without them litellm runs its zero-cost diagnostic on
+    every response (~3 ms of CPU per call); None keeps litellm's own price map."""
+    if alias.price_per_1k_prompt_usd is not None or alias.price_per_1k_completion_usd is not None:
+        return (alias.price_per_1k_prompt_usd or 0.0) / 1000, (
+            alias.price_per_1k_completion_usd or 0.0
+        ) / 1000
+    if alias.provider == "offline" or _known_price(alias.model):
+        return None
+    return 0.0, 0.0
+
+
+class _Router(Router):
+    """litellm's Router minus per-call TPM/RPM accounting, which this runtime never configures.
+
+    `_increment_deployment_usage` runs twice per successful call and deep-copies the deployment's model
+    info (~2-3 ms of CPU per call) only to find that no tpm/rpm limit is set. Deployments built by
+    `_deployment` carry no tpm/rpm/itpm/otpm, so it returns at once; success counting for the circuit
+    breaker (`increment_deployment_successes_for_current_minute`) is untouched.
+    """
+
+    _limited: dict[str, bool]
+
+    async def _increment_deployment_usage(self, **kwargs: Any) -> str | None:  # type: ignore[override]
+        deployment_id = str(kwargs.get("deployment_id"))
+        limited = self.__dict__.setdefault("_limited", {})
+        if deployment_id not in limited:
+            deployment = self.get_deployment(model_id=deployment_id)
+            limited[deployment_id] = deployment is None or _has_limits(deployment.model_dump())
+        if not limited[deployment_id]:
+            return None
+        return await super()._increment_deployment_usage(**kwargs)
+
+
+_LIMIT_KEYS = ("tpm", "rpm", "itpm", "otpm", "input_tpm", "output_tpm")
+
+
+def _has_limits(deployment: dict[str, Any]) -> bool:
+    parts = [deployment, deployment.get("litellm_params") or {}, deployment.get("model_info") or {}]
+    return any(part.get(key) is not None for part in parts for key in _LIMIT_KEYS)
 
 
 def build_router(settings: NarrationSettings) -> Router:
@@ -168,7 +274,7 @@ def build_router(settings: NarrationSettings) -> Router:
         )
     else:
         kwargs["allowed_fails"] = settings.allowed_fails
-    return Router(
+    router = _Router(
         model_list=[_deployment(name, settings) for name in chain],
         fallbacks=fallbacks,
         num_retries=0,
@@ -177,16 +283,56 @@ def build_router(settings: NarrationSettings) -> Router:
         cooldown_time=settings.cooldown_time_s,
         **kwargs,
     )
+    _drop_sync_success_callback(router)
+    return router
 
 
-_routers: dict[str, Router] = {}
+def _drop_sync_success_callback(router: Router) -> None:
+    """Every call here is async: the Router's async success callback already counts successes for the
+    circuit breaker. Its sync twin only double-counts them, and a sync success callback makes litellm run
+    the whole sync logging path on a thread pool for every async call (~3-5 ms of CPU, fighting the event
+    loop thread for the GIL)."""
+    hook = router.sync_deployment_callback_on_success
+    litellm.success_callback = [cb for cb in litellm.success_callback if cb != hook]
 
 
-def get_router(settings: NarrationSettings) -> Router:
-    """Router cached per settings (cooldown state survives between batches of one process)."""
+class OfflineDirect:
+    """Stand-in for the Router when every alias of the chain is the offline provider.
+
+    Fallbacks and cooldowns are pointless there (the chain cannot fail over to anything else), and the
+    Router costs ~2-3 ms of CPU per call in bookkeeping; the call still goes through
+    `litellm.acompletion` and the `offline` custom provider.
+    """
+
+    def __init__(self, settings: NarrationSettings) -> None:
+        register_offline_provider()
+        alias = settings.alias(settings.primary)
+        self.alias_name = settings.primary
+        self.params = {"model": alias.model, "max_retries": 0, "timeout": alias.timeout_s}
+
+    async def acompletion(self, model: str, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
+        kwargs.pop("metadata", None)
+        response = await litellm.acompletion(messages=messages, **self.params, **kwargs)
+        response._hidden_params["model_id"] = self.alias_name
+        return response
+
+
+def all_offline(settings: NarrationSettings) -> bool:
+    """True when every alias of the chain uses the offline provider."""
+    return all(settings.alias(name).provider == "offline" for name in settings.chain())
+
+
+_routers: dict[str, Any] = {}
+
+
+def get_router(settings: NarrationSettings) -> Router | OfflineDirect:
+    """Router cached per settings (cooldown state survives between batches of one process).
+
+    An all-offline chain gets `OfflineDirect` (same interface, no Router bookkeeping).
+    """
     key = settings.model_dump_json()
     if key not in _routers:
-        _routers[key] = build_router(settings)
+        _routers[key] = OfflineDirect(settings) if all_offline(settings) else build_router(settings)
     return _routers[key]
 
 

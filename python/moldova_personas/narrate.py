@@ -2,11 +2,15 @@
 
 Incremental and resumable:
 - `done_ids` (e.g. from the incremental dbt table) are skipped;
-- every completed LLM response is committed as it arrives to a SQLite store in WAL mode under
+- every completed LLM response is written as it arrives to a SQLite store in WAL mode under
   `state_dir`, keyed by (prompt_hash, primary model), and every finished persona row too, keyed by
-  (persona_id, settings fingerprint). A kill -9 loses at most the calls in flight; a re-run pays for
-  no completed call again. WAL with synchronous=NORMAL survives process crashes (not power loss).
+  (persona_id, settings fingerprint). Writes are grouped into one transaction committed at most
+  COMMIT_INTERVAL_S later (a flusher task commits even when no further write comes), so a kill -9 loses
+  at most the calls in flight plus the responses of the last ~20 ms; a re-run never pays again for a
+  committed call. WAL with synchronous=NORMAL survives process crashes (not power loss).
 All coroutines run on the single event loop thread of `llm`; concurrency is one asyncio semaphore.
+Parsing + validation of every completion (and the offline narrator's text) run in the worker process
+pool of `narrator.workers`, so the loop thread keeps to litellm, prompts and the store.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ import pyarrow as pa
 from moldova_personas import llm, validators
 from moldova_personas.attempt_log import AttemptLog, mask_text, new_run_id
 from moldova_personas.config import NarrationSettings, load_settings
-from moldova_personas.prompts import constraint_categories, parse_fields, render_messages, to_jsonable
+from moldova_personas.narrator import workers
+from moldova_personas.prompts import constraint_categories, render_messages, to_jsonable
 from moldova_personas.schema import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
 
 STATUSES = ("ok", "failed_validation", "failed_call")
@@ -67,13 +72,19 @@ TRUNCATED_HINT = (
 # --------------------------------------------------------------------------------------------------
 # Crash-safe store
 # --------------------------------------------------------------------------------------------------
+COMMIT_INTERVAL_S = 0.02  # longest time a received response may wait uncommitted
+COMMIT_MAX_ROWS = 256  # ... or this many pending writes
+
+
 class ResponseStore:
-    """SQLite (WAL) store of completed LLM responses and finished persona rows."""
+    """SQLite (WAL) store of completed LLM responses and finished persona rows (group commits)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._pending = 0
+        self._first_pending = 0.0
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("pragma journal_mode=wal")
         self._db.execute("pragma synchronous=normal")
@@ -92,7 +103,8 @@ class ResponseStore:
     def get_response(self, prompt_hash: str, model: str) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute(
-                "select text, model_used, finish_reason, prompt_tokens, completion_tokens, cost_usd, latency_ms "
+                "select text, model_used, finish_reason, prompt_tokens, completion_tokens, cost_usd, "
+                "latency_ms "
                 "from responses where prompt_hash = ? and model = ?",
                 (prompt_hash, model),
             ).fetchone()
@@ -109,8 +121,37 @@ class ResponseStore:
         )
         return dict(zip(keys, row, strict=True))
 
+    def _begin(self) -> None:
+        """Open the group transaction if none is open (caller holds the lock)."""
+        if not self._pending:
+            self._db.execute("begin")
+            self._first_pending = time.monotonic()
+
+    def _written(self) -> None:
+        """Count one write; commit when the group is old or large enough (caller holds the lock)."""
+        self._pending += 1
+        if self._pending >= COMMIT_MAX_ROWS or time.monotonic() - self._first_pending >= COMMIT_INTERVAL_S:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._pending:
+            self._db.execute("commit")
+            self._pending = 0
+
+    def flush(self) -> None:
+        """Commit pending writes now."""
+        with self._lock:
+            self._commit()
+
+    def flush_if_due(self) -> None:
+        """Commit pending writes older than COMMIT_INTERVAL_S (called by the flusher task)."""
+        with self._lock:
+            if self._pending and time.monotonic() - self._first_pending >= COMMIT_INTERVAL_S:
+                self._commit()
+
     def put_response(self, prompt_hash: str, model: str, result: llm.LLMResult) -> None:
         with self._lock:
+            self._begin()
             self._db.execute(
                 "insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -126,6 +167,7 @@ class ResponseStore:
                     _now().isoformat(),
                 ),
             )
+            self._written()
 
     def get_personas(self, ids: Iterable[str], fingerprint: str) -> dict[str, dict[str, Any]]:
         ids = list(ids)
@@ -135,7 +177,8 @@ class ResponseStore:
                 chunk = ids[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 for pid, row_json in self._db.execute(
-                    f"select persona_id, row_json from personas where fingerprint = ? and persona_id in ({marks})",
+                    "select persona_id, row_json from personas "
+                    f"where fingerprint = ? and persona_id in ({marks})",
                     (fingerprint, *chunk),
                 ):
                     out[pid] = json.loads(row_json)
@@ -143,6 +186,7 @@ class ResponseStore:
 
     def put_persona(self, row: dict[str, Any], fingerprint: str) -> None:
         with self._lock:
+            self._begin()
             self._db.execute(
                 "insert or replace into personas values (?, ?, ?, ?)",
                 (
@@ -152,13 +196,16 @@ class ResponseStore:
                     _now().isoformat(),
                 ),
             )
+            self._written()
 
     def checkpoint(self) -> None:
         with self._lock:
+            self._commit()
             self._db.execute("pragma wal_checkpoint(passive)")
 
     def close(self) -> None:
         with self._lock:
+            self._commit()
             self._db.close()
 
 
@@ -227,6 +274,15 @@ class _Progress:
 # --------------------------------------------------------------------------------------------------
 # One persona
 # --------------------------------------------------------------------------------------------------
+TRACE_NAMESPACE = uuid.UUID("5b0f3c1e-8a52-5d7e-9a4b-6d6f6c646f76")
+
+
+def trace_id_of(persona_id: str, first_prompt_hash: str, primary_model: str) -> str:
+    """Trace id of one persona's narration: uuid5 of persona id, first-attempt prompt hash and primary
+    model, so two builds with the same seed and inputs write the same trace ids (and the same exports)."""
+    return uuid.uuid5(TRACE_NAMESPACE, f"{persona_id}|{first_prompt_hash}|{primary_model}").hex
+
+
 async def narrate_one(
     core: Mapping[str, Any],
     plan: Any,
@@ -240,9 +296,11 @@ async def narrate_one(
     """Generate, validate and repair one persona; never raises for model or validation failures."""
     plan_d = to_jsonable(plan)
     plan_d = plan_d if isinstance(plan_d, Mapping) else {}
+    core_d = dict(core)
     persona_id = str(core["persona_id"])
-    trace_id = uuid.uuid4().hex
+    trace_id: str | None = None  # set at attempt 1: deterministic, from persona id + first prompt hash
     primary_model = settings.alias(settings.primary).model
+    free = llm.all_offline(settings)
     opening = str(plan_d.get("opening_move") or "")
     categories = constraint_categories(plan_d)
     secrets = settings.secret_values()
@@ -256,6 +314,8 @@ async def narrate_one(
     attempt = 0
     for attempt in range(1, settings.max_attempts + 1):
         messages, phash = render_messages(core, plan_d, hint, attempt, failed)
+        if trace_id is None:
+            trace_id = trace_id_of(persona_id, phash, primary_model)
         cached = store.get_response(phash, primary_model)
         if cached is not None:
             result = llm.LLMResult(error=None, alias_used=None, retries=0, **cached)
@@ -268,7 +328,8 @@ async def narrate_one(
                 )
             if progress:
                 progress.calls += 1
-            if result.error is None:
+            if result.error is None and not free:
+                # offline answers are free and deterministic: recomputing beats storing ~10 KB each
                 store.put_response(phash, primary_model, result)
         paid = cached is None
         if paid:
@@ -299,21 +360,16 @@ async def narrate_one(
                 error=result.error,
             )
             break
-        try:
-            fields = parse_fields(result.text or "")
-        except ValueError as exc:
-            checks: dict[str, validators.Check] = {}
-            failed = ["format"]
+        parsed, checks, failed, hint, anchors_used, parse_error = await workers.run_cpu(
+            validators.evaluate, result.text or "", core_d, plan_d, settings.thresholds
+        )
+        error: str | None = None
+        if parsed is None:
             hint = TRUNCATED_HINT if result.finish_reason == "length" else FORMAT_HINT
-            error: str | None = f"unparseable completion ({result.finish_reason}): {exc}"
-            anchors_used: list[str] = []
+            error = f"unparseable completion ({result.finish_reason}): {parse_error}"
         else:
-            checks = validators.run_validators(fields, core, plan_d)
+            fields = parsed
             scores = {name: round(c.score, 4) for name, c in checks.items()}
-            failed = validators.failing(checks, settings.thresholds)
-            hint = validators.repair_hint(checks, failed) if failed else None
-            anchors_used = validators.anchors_present(fields, plan_d)
-            error = None
             if best is None or len(failed) <= best["n_failed"]:
                 best = {
                     "fields": fields,
@@ -425,8 +481,18 @@ async def _narrate_all(
             out.append(row)
             progress.tick(row["status"])
 
+    async def flusher() -> None:
+        while True:
+            await asyncio.sleep(COMMIT_INTERVAL_S / 2)
+            store.flush_if_due()
+
+    flush_task = asyncio.ensure_future(flusher())
     n_workers = min(len(todo), settings.max_concurrency * 2) or 1
-    await asyncio.gather(*(worker() for _ in range(n_workers)))
+    try:
+        await asyncio.gather(*(worker() for _ in range(n_workers)))
+    finally:
+        flush_task.cancel()
+        store.flush()
     return out
 
 
@@ -483,4 +549,12 @@ def narrate_cores(
     return to_table(list(finished.values()) + rows)
 
 
-__all__ = ["OUTPUT_SCHEMA", "ResponseStore", "narrate_cores", "narrate_one", "rows_of", "to_table"]
+__all__ = [
+    "OUTPUT_SCHEMA",
+    "ResponseStore",
+    "narrate_cores",
+    "narrate_one",
+    "rows_of",
+    "to_table",
+    "trace_id_of",
+]

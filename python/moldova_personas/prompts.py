@@ -29,7 +29,9 @@ FIELD_RULES = {
     "arts_persona": "250-700 caractere: muzică, carte, film, meșteșug, sărbători",
     "travel_persona": "250-700 caractere: drumuri, rude plecate, ce își permite",
     "culinary_persona": "250-700 caractere: ce gătește și mănâncă, piață, sezon",
-    "cultural_background": "circa 1.800 caractere (1.300-2.600): limbă, credință, familie, localitate, istorie",
+    "cultural_background": (
+        "circa 1.800 caractere (1.300-2.600): limbă, credință, familie, localitate, istorie"
+    ),
     "skills_and_expertise": "300-800 caractere: ce știe să facă, concret",
     "hobbies_and_interests": "250-700 caractere: cum își petrece timpul liber",
     "career_goals_and_ambitions": "250-700 caractere: planuri realiste și obstacole",

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from moldova_personas.schema import NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
@@ -94,6 +96,22 @@ def _all_text(fields: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
+class _Doc:
+    """One record normalised and tokenised once, shared by every validator of `run_validators`."""
+
+    __slots__ = ("field_tokens", "normed", "raw", "text", "tokens")
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self.raw = _texts(fields)
+        self.normed = {name: norm(text) for name, text in self.raw.items()}
+        items = [norm(str(v)) for f in NARRATIVE_LIST_FIELDS for v in fields.get(f) or []]
+        self.text = "\n".join([*self.normed.values(), *items])
+        self.field_tokens = {name: WORD_RE.findall(text) for name, text in self.normed.items()}
+        self.tokens = [t for toks in self.field_tokens.values() for t in toks]
+        for item in items:
+            self.tokens.extend(WORD_RE.findall(item))
+
+
 # --- trait_leak ------------------------------------------------------------------------------------
 TRAIT_PATTERNS = re.compile(
     r"\b(deschidere (?:către|spre|la) (?:experiență|experiențe|nou)|conștiinciozitate|conștiinciozității|"
@@ -103,11 +121,25 @@ TRAIT_PATTERNS = re.compile(
     r"(?:nivel|scor) (?:foarte )?(?:scăzut|ridicat|mediu) de \w+)\b",
     re.I,
 )
+# Run on norm()-ed (lowercase) text: no re.I, and only when one of these literals occurs at all.
+_TRAIT_RE = re.compile(TRAIT_PATTERNS.pattern)
+_TRAIT_LITERALS = (
+    "deschidere", "conștiincioz", "extrav", "introvert", "agreabil", "nevrot", "neurotic", "stabilitate",
+    "big five", "cinci factori", "openness", "conscientious", "agreeable", "scor", "t score", "trăsătur",
+    "nivel",
+)  # fmt: skip
 
 
 def trait_leak(fields: Mapping[str, Any]) -> Check:
     """1 when Big Five trait names, scores or psychometric labels appear in the text."""
-    hits = sorted({m.group(0).lower() for m in TRAIT_PATTERNS.finditer(norm(_all_text(fields)))})
+    return _trait_leak(_Doc(fields))
+
+
+def _trait_leak(doc: _Doc) -> Check:
+    text = doc.text
+    if not any(lit in text for lit in _TRAIT_LITERALS):
+        return Check(0.0)
+    hits = sorted({m.group(0) for m in _TRAIT_RE.finditer(text)})
     if not hits:
         return Check(0.0)
     return Check(
@@ -315,12 +347,34 @@ _NEG_WORD_STEMS = tuple(s for s in NEGATIVE_STEMS if " " not in s)
 _NEG_PHRASES = tuple(s for s in NEGATIVE_STEMS if " " in s)
 
 
+def _by_prefix(stems: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for stem in stems:
+        out.setdefault(stem[:4], []).append(stem)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# every stem has >= 4 letters: a token can only start with the stems sharing its first 4 letters
+_POS_BY4 = _by_prefix(POSITIVE_STEMS)
+_NEG_BY4 = _by_prefix(_NEG_WORD_STEMS)
+
+
 def pollyanna(fields: Mapping[str, Any]) -> Check:
     """Share of positive among sentiment-bearing words (1 = only positive, 0.5 = balanced)."""
-    text = norm(_all_text(fields))
-    toks = words(text)
-    pos = sum(1 for w in toks if w.startswith(POSITIVE_STEMS))
-    neg = sum(1 for w in toks if w.startswith(_NEG_WORD_STEMS))
+    return _pollyanna(_Doc(fields))
+
+
+def _pollyanna(doc: _Doc) -> Check:
+    pos = neg = 0
+    for w, n in Counter(doc.tokens).items():
+        key = w[:4]
+        stems = _POS_BY4.get(key)
+        if stems and w.startswith(stems):
+            pos += n
+        stems = _NEG_BY4.get(key)
+        if stems and w.startswith(stems):
+            neg += n
+    text = doc.text
     neg += sum(text.count(s) for s in _NEG_PHRASES)
     # Laplace prior of one word each way: a short neutral text scores 0.5.
     score = (pos + 1) / (pos + neg + 2)
@@ -347,16 +401,23 @@ def planned_anchors(plan: Mapping[str, Any]) -> list[str]:
 
 def anchors_present(fields: Mapping[str, Any], plan: Mapping[str, Any]) -> list[str]:
     """Planned anchors found literally (case- and cedilla-insensitive) in the text."""
-    text = norm(_all_text(fields))
-    return [a for a in planned_anchors(plan) if norm(a) in text]
+    return _anchors_present(_Doc(fields), plan)
+
+
+def _anchors_present(doc: _Doc, plan: Mapping[str, Any]) -> list[str]:
+    return [a for a in planned_anchors(plan) if norm(a) in doc.text]
 
 
 def anchor_specificity(fields: Mapping[str, Any], plan: Mapping[str, Any]) -> Check:
     """Share of planned anchors that appear literally."""
+    return _anchor_specificity(_Doc(fields), plan)
+
+
+def _anchor_specificity(doc: _Doc, plan: Mapping[str, Any]) -> Check:
     anchors = planned_anchors(plan)
     if not anchors:
         return Check(1.0)
-    present = anchors_present(fields, plan)
+    present = _anchors_present(doc, plan)
     missing = [a for a in anchors if a not in present]
     if not missing:
         return Check(1.0)
@@ -385,19 +446,154 @@ def length(fields: Mapping[str, Any], targets: Mapping[str, tuple[int, int]] = L
 
 # --- language -------------------------------------------------------------------------------------
 RO_STOP = frozenset(
-    ["și", "în", "de", "la", "cu", "pe", "este", "un", "o", "care", "din", "pentru", "nu", "se", "să", "mai", "ca", "a", "al", "ale", "lui", "ei", "sau", "dar", "când", "după", "fost", "are", "sunt", "acest", "această", "își", "îi", "îl", "le", "din", "spre", "până", "doar", "prin", "fiecare", "foarte", "mult", "când", "unde", "cum", "ce", "iar", "ori", "tot", "toate", "acum", "încă", "deja", "lor", "sa", "său", "sale", "ani", "zi", "casă", "satul", "orașul", "fiindcă", "pentru", "deși", "avea", "era", "au", "fi"]
+    [
+        "și",
+        "în",
+        "de",
+        "la",
+        "cu",
+        "pe",
+        "este",
+        "un",
+        "o",
+        "care",
+        "din",
+        "pentru",
+        "nu",
+        "se",
+        "să",
+        "mai",
+        "ca",
+        "a",
+        "al",
+        "ale",
+        "lui",
+        "ei",
+        "sau",
+        "dar",
+        "când",
+        "după",
+        "fost",
+        "are",
+        "sunt",
+        "acest",
+        "această",
+        "își",
+        "îi",
+        "îl",
+        "le",
+        "din",
+        "spre",
+        "până",
+        "doar",
+        "prin",
+        "fiecare",
+        "foarte",
+        "mult",
+        "când",
+        "unde",
+        "cum",
+        "ce",
+        "iar",
+        "ori",
+        "tot",
+        "toate",
+        "acum",
+        "încă",
+        "deja",
+        "lor",
+        "sa",
+        "său",
+        "sale",
+        "ani",
+        "zi",
+        "casă",
+        "satul",
+        "orașul",
+        "fiindcă",
+        "pentru",
+        "deși",
+        "avea",
+        "era",
+        "au",
+        "fi",
+    ]
 )
 EN_STOP = frozenset(
-    ["the", "and", "of", "to", "in", "is", "with", "for", "that", "his", "her", "he", "she", "it", "was", "on", "as", "at", "by", "from", "this", "an", "be", "are", "has", "have", "had", "who", "which", "their", "they", "not", "but", "or", "works", "lives", "loves", "year", "years"]
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "with",
+        "for",
+        "that",
+        "his",
+        "her",
+        "he",
+        "she",
+        "it",
+        "was",
+        "on",
+        "as",
+        "at",
+        "by",
+        "from",
+        "this",
+        "an",
+        "be",
+        "are",
+        "has",
+        "have",
+        "had",
+        "who",
+        "which",
+        "their",
+        "they",
+        "not",
+        "but",
+        "or",
+        "works",
+        "lives",
+        "loves",
+        "year",
+        "years",
+    ]
 )
-RU_STOP = frozenset(["и", "в", "не", "на", "что", "с", "по", "это", "как", "он", "она", "его", "её", "из", "для", "же", "от", "за"])
+RU_STOP = frozenset(
+    [
+        "и",
+        "в",
+        "не",
+        "на",
+        "что",
+        "с",
+        "по",
+        "это",
+        "как",
+        "он",
+        "она",
+        "его",
+        "её",
+        "из",
+        "для",
+        "же",
+        "от",
+        "за",
+    ]
+)
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 RO_DIACRITICS = re.compile(r"[ăâîșț]")
 
 
 def language_score(text: str) -> float:
     """Romanian-ness of one text: stopword share vs English/Russian, Cyrillic and diacritics penalties."""
-    toks = words(text)
+    return _language_score(words(text), len(text), norm(text))
+
+
+def _language_score(toks: list[str], raw_len: int, normed: str) -> float:
     if len(toks) < 5:
         return 1.0
     ro = sum(1 for w in toks if w in RO_STOP)
@@ -405,14 +601,21 @@ def language_score(text: str) -> float:
     cyr_words = sum(1 for w in toks if CYRILLIC.search(w))
     ru = sum(1 for w in toks if w in RU_STOP) + cyr_words
     score = (ro + 0.5) / (ro + en + ru + 1)
-    if len(text) > 150 and not RO_DIACRITICS.search(norm(text)):
+    if raw_len > 150 and not RO_DIACRITICS.search(normed):
         score *= 0.8  # Romanian written without diacritics
     return round(min(1.0, score), 4)
 
 
 def language(fields: Mapping[str, Any]) -> Check:
     """Worst Romanian-ness over the text fields."""
-    scores = {name: language_score(text) for name, text in _texts(fields).items()}
+    return _language(_Doc(fields))
+
+
+def _language(doc: _Doc) -> Check:
+    scores = {
+        name: _language_score(doc.field_tokens[name], len(text), doc.normed[name])
+        for name, text in doc.raw.items()
+    }
     worst = min(scores, key=scores.get)
     if scores[worst] >= 0.9:
         return Check(scores[worst])
@@ -474,9 +677,48 @@ AGE_RE = re.compile(
 )
 
 
+_WRONG_WORDS = {
+    "female": frozenset(m for m, _ in GENDERED),
+    "male": frozenset(f for _, f in GENDERED),
+}
+# the optional word between copula and adjective is never an article: "e o singură dată" is no agreement
+_COPULA_BEFORE = re.compile(rf"(?<![\w-]){COPULA}\s+(?:(?!(?:o|un|una|unui|unei)\s)\w+\s+)?$")
+# Compound perfect ("perfectul compus"): the participle after the auxiliary never agrees
+# ("Doina s-a născut", never "s-a născută"); the feminine form is only an adjective ("e născută").
+_PARTICIPLES_F = frozenset(
+    f for _, f in GENDERED if f.endswith(("tă", "să")) and f not in ("mândră", "dornică", "văduvă")
+)
+_AUX_BEFORE = re.compile(
+    r"(?<![\w-])(?:s-a|s-au|și-a|și-au|a|au|am|ai|ați|ne-am|v-ați)\s+(?:mai\s+|și\s+|tot\s+)?$"
+)
+
+
+def _hits_after(text: str, tokens: set[str], wanted: frozenset[str], before: re.Pattern[str]) -> list[str]:
+    """Words of `wanted` in `text` whose preceding 60 characters end with the `before` pattern."""
+    hits = []
+    for word in tokens & wanted:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if (
+                (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "-"))
+                and (end == len(text) or not (text[end].isalnum() or text[end] == "-"))
+                and before.search(text, max(0, start - 60), start)
+            ):
+                hits.append(word)
+                break
+            start = text.find(word, end)
+    return sorted(hits)
+
+
 def consistency(fields: Mapping[str, Any], core: Mapping[str, Any]) -> Check:
     """Q&A-style contradiction check of the text against the core."""
-    text = norm(_all_text(fields))
+    return _consistency(_Doc(fields), core)
+
+
+def _consistency(doc: _Doc, core: Mapping[str, Any]) -> Check:
+    text = doc.text
+    token_set = set(doc.tokens)
     problems: list[str] = []
     # Age stated
     age = int(core.get("age") or 0)
@@ -488,15 +730,20 @@ def consistency(fields: Mapping[str, Any], core: Mapping[str, Any]) -> Check:
     # Gender agreement after a copula (participles/adjectives about the person)
     sex = core.get("sex")
     if sex in ("female", "male"):
-        wrong = [m for m, f in GENDERED] if sex == "female" else [f for m, f in GENDERED]
-        wrong_re = re.compile(rf"\b{COPULA}\s+(?:\w+\s+)?({'|'.join(map(re.escape, wrong))})\b")
-        hits = sorted({m.group(1) for m in wrong_re.finditer(text)})
+        hits = _hits_after(text, token_set, _WRONG_WORDS[sex], _COPULA_BEFORE)
         # a feminine subject can still say "s-a născut" etc. only with -ă; masculine forms after the
         # person's own copula are the error. Drop hits inside a sentence about another person.
         hits = [h for h in hits if not _about_other_person(text, h)]
         if hits:
             gen = "feminin" if sex == "female" else "masculin"
             problems.append(f"acord greșit de gen ({', '.join(hits[:4])}); persoana este de gen {gen}")
+    compound = _hits_after(text, token_set, _PARTICIPLES_F, _AUX_BEFORE)
+    if compound:
+        problems.append(
+            "la perfectul compus participiul nu se acordă: „s-a născut”, „s-a mutat”, nu „s-a "
+            + compound[0]
+            + "”"
+        )
     # Marital status
     marital = core.get("marital_status")
     if marital == "never_married" and (SPOUSE.search(text) or EX_SPOUSE.search(text)):
@@ -514,7 +761,7 @@ def consistency(fields: Mapping[str, Any], core: Mapping[str, Any]) -> Check:
     place_terms = [core.get("locality"), core.get("raion")]
     place_terms = [fold(str(p)).split(" (")[0] for p in place_terms if p]
     place_hint = None
-    if place_terms and not any(_place_in(p, fold(text)) for p in place_terms):
+    if place_terms and not any(_place_in(p, text, normed=True) for p in place_terms):
         score -= 0.25
         place_hint = f"menționează localitatea ({core.get('locality')}) sau raionul ({core.get('raion')})"
     if not problems and place_hint is None:
@@ -526,12 +773,27 @@ def consistency(fields: Mapping[str, Any], core: Mapping[str, Any]) -> Check:
     )
 
 
-def _place_in(place: str, text: str) -> bool:
+_FOLD_CLASS = {"a": "[aăâ]", "i": "[iî]", "s": "[sșş]", "t": "[tțţ]"}
+
+
+@lru_cache(maxsize=4096)
+def _place_re(place: str) -> re.Pattern[str] | None:
     for prefix in ("municipiul ", "mun. ", "orașul ", "or. ", "satul ", "s. ", "comuna ", "raionul ", "r. "):
         if place.startswith(prefix):
             place = place[len(prefix) :]
     place = place.strip()
-    return bool(place) and place[: max(4, len(place) - 2)] in text
+    if not place:
+        return None
+    stem = place[: max(4, len(place) - 2)]
+    return re.compile("".join(_FOLD_CLASS.get(ch, re.escape(ch)) for ch in stem))
+
+
+def _place_in(place: str, text: str, normed: bool = False) -> bool:
+    """`place` (folded) occurs in `text` (folded, or norm()-ed with diacritics when `normed`)."""
+    pattern = _place_re(place)
+    if pattern is None:
+        return False
+    return bool(pattern.search(text if normed else fold(text)))
 
 
 def _about_other_person(text: str, word: str) -> bool:
@@ -549,14 +811,15 @@ def run_validators(
     fields: Mapping[str, Any], core: Mapping[str, Any], plan: Mapping[str, Any]
 ) -> dict[str, Check]:
     """Every validator on one record."""
+    doc = _Doc(fields)
     return {
-        "trait_leak": trait_leak(fields),
+        "trait_leak": _trait_leak(doc),
         "opening_variation": opening_variation(fields, core, plan),
-        "pollyanna": pollyanna(fields),
-        "anchor_specificity": anchor_specificity(fields, plan),
+        "pollyanna": _pollyanna(doc),
+        "anchor_specificity": _anchor_specificity(doc, plan),
         "length": length(fields),
-        "language": language(fields),
-        "consistency": consistency(fields, core),
+        "language": _language(doc),
+        "consistency": _consistency(doc, core),
     }
 
 
@@ -575,3 +838,22 @@ def failing(checks: Mapping[str, Check], thresholds: Any) -> list[str]:
 def repair_hint(checks: Mapping[str, Check], failed: list[str]) -> str:
     """Hints of the failing validators, one per line."""
     return "\n".join(f"- {checks[name].hint or name}" for name in failed)
+
+
+def evaluate(
+    text: str, core: Mapping[str, Any], plan: Mapping[str, Any], thresholds: Any
+) -> tuple[dict[str, Any] | None, dict[str, Check], list[str], str | None, list[str], str | None]:
+    """Parse and validate one completion (runs in the worker pool).
+
+    Returns (fields or None, checks, failed validators, repair hint, anchors used, parse error).
+    """
+    from moldova_personas.prompts import parse_fields
+
+    try:
+        fields = parse_fields(text)
+    except ValueError as exc:
+        return None, {}, ["format"], None, [], str(exc)
+    checks = run_validators(fields, core, plan)
+    failed = failing(checks, thresholds)
+    hint = repair_hint(checks, failed) if failed else None
+    return fields, checks, failed, hint, _anchors_present(_Doc(fields), plan), None

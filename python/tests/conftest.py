@@ -37,7 +37,8 @@ def _standin_write_fields(spec: dict) -> dict:
         else (
             "„Mai întâi cafeaua, apoi restul”, spune de obicei."
             if move == "quote"
-            else f"Dimineața, în {loc}, drumul spre lucru trece pe lângă {anchors[0] if anchors else 'piață'}."
+            else f"Dimineața, în {loc}, drumul spre lucru trece pe lângă "
+            f"{anchors[0] if anchors else 'piață'}."
         )
     )
     persona = (

@@ -3,8 +3,9 @@
 POST /v1/chat/completions answers with the offline narrator's JSON for the prompt's spec block.
 Faults are queued per model (consumed one per request) or set sticky per model, through
 POST /admin/faults {"model": "m" | "*", "faults": [fault, ...], "sticky": fault | null}, where a fault is
-{"kind": "ok|500|429|401|slow|reset|malformed|empty|length|huge|english|russian", "retry_after": s,
-"seconds": s}. GET /admin/log lists requests; POST /admin/reset clears faults and log.
+{"kind": "ok|500|429|401|slow|reset|malformed|garbage|empty|length|huge|english|russian",
+"retry_after": s, "seconds": s}. `closed_port_url()` gives a base URL nothing listens on (connection
+refused). GET /admin/log lists requests; POST /admin/reset clears faults and log.
 Run standalone: python fake_openai_server.py --port 0 --delay 1.0 (prints the base URL).
 """
 
@@ -221,6 +222,8 @@ class FakeOpenAIServer:
         if kind == "reset":
             request.transport.close()  # type: ignore[union-attr]
             raise ConnectionResetError("injected reset")
+        if kind == "garbage":  # a proxy's error page with status 200: not JSON at all
+            return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         if kind == "malformed":
             return web.Response(text='{"id": "x", "choices": [ {"message": ', content_type="application/json")
         finish = "stop"
@@ -262,6 +265,16 @@ class FakeOpenAIServer:
         await response.write_eof()
         entry["completed"] = True
         return response
+
+
+def closed_port_url() -> str:
+    """An OpenAI base URL on 127.0.0.1 where nothing listens: every connection is refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
 
 
 def main() -> None:

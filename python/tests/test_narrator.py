@@ -28,11 +28,21 @@ from moldova_personas.narrator.planning import (  # noqa: E402
 
 SEED = 20240101
 TRAIT_LEAK = re.compile(
-    r"extraver|introvert|nevrotism|nevrotic|deschidere|conștiincio|agreabil|\bscor|T=|percentil|personalitate de tip",
+    r"extraver|introvert|nevrotism|nevrotic|deschidere|conștiincio|agreabil|\bscor|T=|percentil|"
+    r"personalitate de tip",
     re.I,
 )
-MASC_FOR_FEMALE = re.compile(r"\b(născut|căsătorit|pensionar|văduv|divorțat|necăsătorit|student|casnic)\b[ ,.;]")
-FEM_FOR_MALE = re.compile(r"\b(născută|căsătorită|pensionară|văduvă|divorțată|necăsătorită|studentă|casnică)\b")
+MASC_FOR_FEMALE = re.compile(
+    r"\b(căsătorit|pensionar|văduv|divorțat|necăsătorit|student|casnic)\b[ ,.;]|\b(?:e|este|era) născut\b"
+)
+# compound perfect: the participle never agrees ("Doina s-a născut", not "s-a născută")
+COMPOUND_AGREEMENT = re.compile(
+    r"\b(?:s-a|a|au|și-a|s-au)\s+(?:mai\s+)?(născută|mutată|stabilită|căsătorită|crescută|obișnuită|rămasă|"
+    r"plecată|întoarsă|angajată|pensionată|divorțată|născuți|mutați)\b"
+)
+FEM_FOR_MALE = re.compile(
+    r"\b(născută|căsătorită|pensionară|văduvă|divorțată|necăsătorită|studentă|casnică)\b"
+)
 
 
 def _rows(name: str) -> list[dict]:
@@ -43,18 +53,59 @@ def _rows(name: str) -> list[dict]:
 ANCHORS = load_anchors(_rows("anchors.csv"))
 CONSTRAINTS = load_constraints(_rows("constraints.csv"))
 LOCALITIES = [
-    ("Chisinau", "mun. Chișinău", "Sectorul Botanica", "urban"), ("Chisinau", "mun. Chișinău", "Sectorul Centru", "urban"),
-    ("Chisinau", "mun. Chișinău", "Sectorul Ciocana", "urban"), ("Chisinau", "mun. Chișinău", "Băcioi", "rural"),
-    ("Nord", "mun. Bălți", "Bălți", "urban"), ("Nord", "Soroca", "Soroca", "urban"), ("Nord", "Briceni", "Criva", "rural"),
-    ("Nord", "Drochia", "Pelinia", "rural"), ("Centru", "Orhei", "Trebujeni", "rural"), ("Centru", "Ungheni", "Ungheni", "urban"),
-    ("Centru", "Ialoveni", "Mileștii Mici", "rural"), ("Centru", "Dubăsari", "Cocieri", "rural"), ("Sud", "Cahul", "Cahul", "urban"),
-    ("Sud", "Taraclia", "Tvardița", "urban"), ("Sud", "Ștefan Vodă", "Purcari", "rural"), ("Gagauzia", "UTA Găgăuzia", "Comrat", "urban"),
+    ("Chisinau", "mun. Chișinău", "Sectorul Botanica", "urban"),
+    ("Chisinau", "mun. Chișinău", "Sectorul Centru", "urban"),
+    ("Chisinau", "mun. Chișinău", "Sectorul Ciocana", "urban"),
+    ("Chisinau", "mun. Chișinău", "Băcioi", "rural"),
+    ("Nord", "mun. Bălți", "Bălți", "urban"),
+    ("Nord", "Soroca", "Soroca", "urban"),
+    ("Nord", "Briceni", "Criva", "rural"),
+    ("Nord", "Drochia", "Pelinia", "rural"),
+    ("Centru", "Orhei", "Trebujeni", "rural"),
+    ("Centru", "Ungheni", "Ungheni", "urban"),
+    ("Centru", "Ialoveni", "Mileștii Mici", "rural"),
+    ("Centru", "Dubăsari", "Cocieri", "rural"),
+    ("Sud", "Cahul", "Cahul", "urban"),
+    ("Sud", "Taraclia", "Tvardița", "urban"),
+    ("Sud", "Ștefan Vodă", "Purcari", "rural"),
+    ("Gagauzia", "UTA Găgăuzia", "Comrat", "urban"),
     ("Gagauzia", "UTA Găgăuzia", "Congaz", "rural"),
 ]
-NAMES = {"female": ["Maria", "Ana", "Elena", "Natalia", "Tatiana", "Olga", "Svetlana", "Ecaterina", "Irina", "Valentina"],
-         "male": ["Ion", "Vasile", "Gheorghe", "Nicolae", "Sergiu", "Andrei", "Mihai", "Dumitru", "Alexandru", "Victor"]}
-JOBS = {2: ("profesor", "profesoară"), 5: ("vânzător", "vânzătoare"), 7: ("sudor", "croitoreasă"), 6: ("viticultor", "agricultoare"),
-        3: ("tehnician", "asistentă medicală"), 9: ("muncitor necalificat", "îngrijitoare"), 4: ("operator", "contabilă")}
+NAMES = {
+    "female": [
+        "Maria",
+        "Ana",
+        "Elena",
+        "Natalia",
+        "Tatiana",
+        "Olga",
+        "Svetlana",
+        "Ecaterina",
+        "Irina",
+        "Valentina",
+    ],
+    "male": [
+        "Ion",
+        "Vasile",
+        "Gheorghe",
+        "Nicolae",
+        "Sergiu",
+        "Andrei",
+        "Mihai",
+        "Dumitru",
+        "Alexandru",
+        "Victor",
+    ],
+}
+JOBS = {
+    2: ("profesor", "profesoară"),
+    5: ("vânzător", "vânzătoare"),
+    7: ("sudor", "croitoreasă"),
+    6: ("viticultor", "agricultoare"),
+    3: ("tehnician", "asistentă medicală"),
+    9: ("muncitor necalificat", "îngrijitoare"),
+    4: ("operator", "contabilă"),
+}
 
 
 def make_cores(n: int = 300) -> list[dict]:
@@ -64,29 +115,72 @@ def make_cores(n: int = 300) -> list[dict]:
         sex = ("female", "male")[i % 2]
         age = 18 + (i * 37) % 78
         region, raion, locality, res = LOCALITIES[i % len(LOCALITIES)]
-        status = "retired" if age >= 63 and i % 5 else ("student" if age < 24 and i % 3 == 0 else
-                                                        rng.choice(["employed", "employed", "unemployed", "homemaker", "other_inactive"]))
+        status = (
+            "retired"
+            if age >= 63 and i % 5
+            else (
+                "student"
+                if age < 24 and i % 3 == 0
+                else rng.choice(["employed", "employed", "unemployed", "homemaker", "other_inactive"])
+            )
+        )
         isco = rng.choice(list(JOBS)) if status == "employed" else None
-        eth, tongue = rng.choice([("Moldovan", "Moldovan"), ("Romanian", "Romanian"), ("Ukrainian", "Ukrainian"), ("Russian", "Russian"),
-                                  ("Gagauz", "Gagauz"), ("Bulgarian", "Bulgarian"), ("Moldovan", "Russian")])
-        cores.append({
-            "persona_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-{i}")), "persona_index": i, "sample_seed": 1,
-            "sex": sex, "age": age, "age_group": "", "region": region, "raion": raion, "locality": locality,
-            "locality_code": "0", "residence_type": res, "ethnicity": eth, "mother_tongue": tongue,
-            "religion": rng.choice(["Orthodox"] * 6 + ["Baptist", "No religion", "Not declared", "Old Believers"]),
-            "marital_status": "never_married" if age < 22 else rng.choice(["married", "married", "widowed", "divorced", "never_married"]),
-            "education_level": rng.choice(["primary", "lower_secondary", "upper_secondary", "vocational", "higher"]),
-            "employment_status": status, "isco_major": isco,
-            "occupation": JOBS[isco][sex == "female"] if isco is not None else None,
-            "occupation_type": "", "first_name": NAMES[sex][i % 10], "last_name": rng.choice(["Rusu", "Ciobanu", "Ceban", "Popa", "Lungu"]),
-            **{t: rng.randint(25, 75) for t in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")},
-        })
+        eth, tongue = rng.choice(
+            [
+                ("Moldovan", "Moldovan"),
+                ("Romanian", "Romanian"),
+                ("Ukrainian", "Ukrainian"),
+                ("Russian", "Russian"),
+                ("Gagauz", "Gagauz"),
+                ("Bulgarian", "Bulgarian"),
+                ("Moldovan", "Russian"),
+            ]
+        )
+        cores.append(
+            {
+                "persona_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-{i}")),
+                "persona_index": i,
+                "sample_seed": 1,
+                "sex": sex,
+                "age": age,
+                "age_group": "",
+                "region": region,
+                "raion": raion,
+                "locality": locality,
+                "locality_code": "0",
+                "residence_type": res,
+                "ethnicity": eth,
+                "mother_tongue": tongue,
+                "religion": rng.choice(
+                    ["Orthodox"] * 6 + ["Baptist", "No religion", "Not declared", "Old Believers"]
+                ),
+                "marital_status": "never_married"
+                if age < 22
+                else rng.choice(["married", "married", "widowed", "divorced", "never_married"]),
+                "education_level": rng.choice(
+                    ["primary", "lower_secondary", "upper_secondary", "vocational", "higher"]
+                ),
+                "employment_status": status,
+                "isco_major": isco,
+                "occupation": JOBS[isco][sex == "female"] if isco is not None else None,
+                "occupation_type": "",
+                "first_name": NAMES[sex][i % 10],
+                "last_name": rng.choice(["Rusu", "Ciobanu", "Ceban", "Popa", "Lungu"]),
+                **{
+                    t: rng.randint(25, 75)
+                    for t in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+                },
+            }
+        )
     return cores
 
 
 CORES = make_cores()
 PLANS = [plan_persona(c, ANCHORS, CONSTRAINTS, seed=SEED) for c in CORES]
-OUTS = [write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1}) for c, p in zip(CORES, PLANS, strict=True)]
+OUTS = [
+    write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1})
+    for c, p in zip(CORES, PLANS, strict=True)
+]
 
 
 def test_plans_shape():
@@ -126,6 +220,43 @@ def test_gender_agreement():
         else:
             assert not FEM_FOR_MALE.search(text), FEM_FOR_MALE.search(text)
         assert "[" not in text and "{" not in text
+        assert not COMPOUND_AGREEMENT.search(text), COMPOUND_AGREEMENT.search(text)
+
+
+def test_compound_perfect_is_invariable():
+    from moldova_personas.validators import consistency
+
+    female = {**CORES[0], "sex": "female"}
+    assert female["sex"] == "female"
+    good = {"persona": f"Maria s-a născut în {female['locality']} și s-a mutat apoi la oraș."}
+    bad = {"persona": f"Maria s-a născută în {female['locality']} și e născută în aceeași zi cu sora ei."}
+    assert consistency(good, female).score == 1.0
+    check = consistency(bad, female)
+    assert check.score < 0.7 and "s-a născută" in check.hint
+    male = {**female, "sex": "male"}  # "o singură dată" is not an adjective about the person
+    assert (
+        consistency({"persona": f"A fost o singură dată la mare, din {male['locality']}."}, male).score == 1.0
+    )
+
+
+def test_job_title_drives_job_content():
+    from moldova_personas.narrator.content import job_lines, job_skills
+
+    assert "controlul accesului" in job_skills("agentă de pază")
+    assert job_lines("muncitor agricol sezonier") != job_lines("viticultor")
+    assert job_lines("astronaut") is None  # falls back to the ISCO group
+
+
+def test_rural_only_anchors_stay_rural_and_chisinau_sectors_resolve():
+    from moldova_personas.narrator.planning import RURAL_ONLY_NATIONAL, locality_keys
+    from moldova_personas.narrator.romanian import home_phrase
+
+    for c, p in zip(CORES, PLANS, strict=True):
+        if c["residence_type"] == "urban":
+            assert not {a["text"] for a in p["anchors"]} & RURAL_ONLY_NATIONAL
+    core = {"locality": "Chișinău (sectorul Rîșcani)", "raion": "mun. Chișinău", "residence_type": "urban"}
+    assert locality_keys(core)[-1] == "Sectorul Rîșcani"
+    assert home_phrase(core) == "sectorul Rîșcani din Chișinău"
 
 
 def test_no_trait_leak_no_placeholders():
@@ -158,9 +289,19 @@ def test_determinism_and_repair():
     assert write_fields(spec) == OUTS[3]
     second = write_fields({**spec, "attempt": 2})
     assert second != OUTS[3]
-    for hint in ("trait_leak", "opening_variation", "pollyanna", "length", "anchor_specificity", "consistency"):
+    for hint in (
+        "trait_leak",
+        "opening_variation",
+        "pollyanna",
+        "length",
+        "anchor_specificity",
+        "consistency",
+    ):
         fixed = write_fields({**spec, "attempt": 2, "repair_hint": hint})
-        assert fixed["persona"] != OUTS[3]["persona"] or fixed["cultural_background"] != OUTS[3]["cultural_background"]
+        assert (
+            fixed["persona"] != OUTS[3]["persona"]
+            or fixed["cultural_background"] != OUTS[3]["cultural_background"]
+        )
 
 
 @pytest.mark.parametrize("hint", ["opening_variation", "consistency"])

@@ -37,11 +37,7 @@ select
         || ': {{ column_name }} = ' || coalesce('''' || cast({{ column_name }} as varchar) || '''', 'null')
         || ' is not a known code (expected one of: {{ values | join(", ") | replace("'", "''") }})' as problem
 from {{ model }}
-where {{ column_name }} not in (
-    {%- for value in values -%}
-        '{{ value | replace("'", "''") }}'{% if not loop.last %}, {% endif %}
-    {%- endfor -%}
-)
+where {{ column_name }} not in ('{{ values | map("replace", "'", "''") | join("', '") }}')
 {%- if not allow_null %}
     or {{ column_name }} is null
 {%- endif %}

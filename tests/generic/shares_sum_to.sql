@@ -23,15 +23,13 @@
         ~ ", tolerance=" ~ tolerance) }}
 {%- endif -%}
 
-{%- set group_label -%}
-    {%- if group_by -%}
-        concat_ws(', ', {% for col in group_by -%}
-            '{{ col | replace("'", "''") }}=' || coalesce(cast({{ col }} as varchar), 'null'){% if not loop.last %}, {% endif %}
-        {%- endfor %})
-    {%- else -%}
-        'all rows'
-    {%- endif -%}
-{%- endset %}
+{#- SQL naming the group in `problem`, e.g. concat_ws(', ', 'sex=' || coalesce(cast(sex as varchar), 'null')) -#}
+{%- set label_parts = namespace(items=[]) -%}
+{%- for col in group_by or [] -%}
+    {%- set label_parts.items = label_parts.items
+        + ["'" ~ (col | replace("'", "''")) ~ "=' || coalesce(cast(" ~ col ~ " as varchar), 'null')"] -%}
+{%- endfor -%}
+{%- set group_label = "concat_ws(', ', " ~ (label_parts.items | join(', ')) ~ ")" if group_by else "'all rows'" %}
 
 with grouped as (
 
@@ -40,9 +38,9 @@ with grouped as (
         sum({{ column_name }}) as share_sum,
         count(*) as n_rows
     from {{ model }}
-    {% if group_by -%}
+{%- if group_by %}
     group by {{ group_by | join(', ') }}
-    {%- endif %}
+{%- endif %}
 
 )
 

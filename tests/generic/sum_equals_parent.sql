@@ -41,9 +41,9 @@ parents as (
         cast({{ parent_key }} as varchar) as group_key,
         {{ parent_column }} as parent_value
     from {{ parent }}
-    {% if parent_where -%}
+{%- if parent_where %}
     where {{ parent_where }}
-    {%- endif %}
+{%- endif %}
 
 ),
 

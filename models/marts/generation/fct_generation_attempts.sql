@@ -1,5 +1,7 @@
 -- depends_on: {{ ref('int_personas_narrated') }}
 -- One row per generation attempt, read from the JSONL attempt logs (metrics spec schema).
+-- A run killed mid-write can leave a torn last line: ignore_errors turns it into an all-null row,
+-- dropped below (every complete line carries run_id and persona_id).
 with
 
 attempts as (
@@ -10,6 +12,7 @@ attempts as (
         format = 'newline_delimited',
         union_by_name = true,
         filename = true,
+        ignore_errors = true,
         columns = {
             ts: 'timestamptz',
             run_id: 'varchar',
@@ -63,6 +66,7 @@ final as (
         error,
         filename as log_file
     from attempts
+    where run_id is not null and persona_id is not null
 
 )
 

@@ -43,7 +43,7 @@ final as (
         narrated.constraint_categories,
         narrated.anchors_used,
         narrated.validator_scores,
-        narrated.persona_id is not null as is_narrated,
+        narrated.persona_id is not null as is_narrated
     from cores
     left join narrated
         on cores.persona_id = narrated.persona_id

@@ -8,8 +8,20 @@ source as (
 
 final as (
 
-    -- typed and named in the seed yml (column_types); staging only gives the layer its name
-    select * from source
+    -- types come from the seed's column_types; names are read by the Python package as they are
+    select
+        age_band,
+        age_group,
+        age_min,
+        age_max,
+        sex,
+        population_est,
+        share_of_adults_pct,
+        share_within_sex_pct,
+        sex_ratio_m_per_100f,
+        status,
+        basis
+    from source
 
 )
 

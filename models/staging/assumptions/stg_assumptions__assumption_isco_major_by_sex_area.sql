@@ -8,8 +8,16 @@ source as (
 
 final as (
 
-    -- typed and named in the seed yml (column_types); staging only gives the layer its name
-    select * from source
+    -- types come from the seed's column_types; names are read by the Python package as they are
+    select
+        isco_major,
+        isco_label,
+        sex,
+        residence_type,
+        share_pct,
+        status,
+        basis
+    from source
 
 )
 

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        cast("region_or_unit" as varchar) as region_or_unit,
+        cast(region_or_unit as varchar) as region_or_unit,
         case
             when region_or_unit in ('Chisinau', 'Nord', 'Centru', 'Sud', 'Gagauzia')
                 then region_or_unit
@@ -32,11 +32,11 @@ renamed as (
             else cast("group" as varchar)
         end as group_code,
         cast("group" as varchar) as group_label,
-        cast("percent" as double) as pct,
-        cast("basis" as varchar) as basis,
-        cast("vintage" as varchar) as vintage,
-        cast("source_id" as varchar) as source_id,
-        cast("note" as varchar) as note
+        cast(percent as double) as pct,
+        cast(basis as varchar) as basis,
+        cast(vintage as varchar) as vintage,
+        cast(source_id as varchar) as source_id,
+        cast(note as varchar) as note
     from source
 
 )

@@ -8,8 +8,19 @@ source as (
 
 final as (
 
-    -- typed and named in the seed yml (column_types); staging only gives the layer its name
-    select * from source
+    -- types come from the seed's column_types; names are read by the Python package as they are
+    select
+        constraint_id,
+        category,
+        residence,
+        min_age,
+        max_age,
+        employment,
+        detail_male,
+        detail_female,
+        consequence_male,
+        consequence_female
+    from source
 
 )
 

@@ -136,12 +136,26 @@ QUOTES = (
     "Lasă telefonul și mănâncă",
     "Nu-mi spuneți mie de prețuri",
 )
-QUOTE_FEM_FIX = {"Nu-mi place să rămân datoare": ("Nu-mi place să rămân dator", "Nu-mi place să rămân datoare")}
+QUOTE_FEM_FIX = {
+    "Nu-mi place să rămân datoare": ("Nu-mi place să rămân dator", "Nu-mi place să rămân datoare")
+}
 
-HOURS = ("La cinci dimineața", "La șase fără un sfert", "Pe la șapte dimineața", "Înainte de șase",
-         "La ora opt seara", "Pe la zece seara", "Chiar înainte de prânz", "Luni dimineață", "Sâmbătă în zori",
-         "Într-o marți ploioasă", "În prima zi cu zăpadă", "Duminică după-amiază", "Într-o seară de iulie",
-         "În plină canicula de august")
+HOURS = (
+    "La cinci dimineața",
+    "La șase fără un sfert",
+    "Pe la șapte dimineața",
+    "Înainte de șase",
+    "La ora opt seara",
+    "Pe la zece seara",
+    "Chiar înainte de prânz",
+    "Luni dimineață",
+    "Sâmbătă în zori",
+    "Într-o marți ploioasă",
+    "În prima zi cu zăpadă",
+    "Duminică după-amiază",
+    "Într-o seară de iulie",
+    "În plină canicula de august",
+)
 HOURS = tuple(h.replace("canicula", "caniculă") for h in HOURS)
 
 OBJECTS = (

@@ -12,8 +12,8 @@ from moldova_personas.narrator.planning import stable_rng
 from moldova_personas.narrator.romanian import (
     EDUCATION_RO,
     LANGUAGE_RO,
-    agree,
     age_phrase,
+    agree,
     cap,
     ethnicity_word,
     home_phrase,
@@ -25,15 +25,15 @@ from moldova_personas.narrator.romanian import (
 
 LENGTHS = {
     "persona": (150, 400),
-    "professional_persona": (300, 700),
-    "sports_persona": (300, 700),
-    "arts_persona": (300, 700),
-    "travel_persona": (300, 700),
-    "culinary_persona": (300, 700),
-    "cultural_background": (1500, 2200),
-    "skills_and_expertise": (500, 1000),
-    "hobbies_and_interests": (500, 1000),
-    "career_goals_and_ambitions": (500, 1000),
+    "professional_persona": (420, 900),
+    "sports_persona": (400, 850),
+    "arts_persona": (400, 850),
+    "travel_persona": (400, 850),
+    "culinary_persona": (400, 850),
+    "cultural_background": (1750, 2400),
+    "skills_and_expertise": (600, 1100),
+    "hobbies_and_interests": (600, 1100),
+    "career_goals_and_ambitions": (600, 1100),
 }
 
 
@@ -59,6 +59,7 @@ class _Ctx:
         self.constraints = plan.get("constraints") or []
         self.cues = list(plan.get("behavioural_cues") or [])
         self.used: set[str] = set()
+        self.templates: set[str] = set()
         first = core.get("first_name") or "Persoana"
         self.vars = {
             "N": first,
@@ -149,7 +150,10 @@ def _compose(parts: list[str], fillers: list[str], lo: int, hi: int, keep: int =
 
 def _anchor_line(ctx: _Ctx, anchor: dict, bank: dict) -> str:
     cat = anchor["category"]
-    tpl = ctx.pick(bank.get(cat) or bank["any"])
+    options = bank.get(cat) or bank["any"]
+    fresh = [t for t in options if t not in ctx.templates] or list(options)
+    tpl = ctx.pick(fresh)
+    ctx.templates.add(tpl)  # never the same anchor sentence twice for one person
     ctx.used.add(anchor["text"])
     return "\x00" + ctx.t(tpl, a=anchor["text"])
 
@@ -228,17 +232,20 @@ def _persona(ctx: _Ctx, move: str) -> str:
 
 def _professional(ctx: _Ctx) -> str:
     g = ctx.group()
-    parts = [ctx.t(ctx.pick(C.PRO_OPEN[g]))]
+    opening = C.PRO_OPEN_NEW if ctx.status == "employed" and ctx.age < 24 else C.PRO_OPEN[g]
+    parts = [ctx.t(ctx.pick(opening))]
     if ctx.status == "employed":
-        bank = C.PRO_ISCO.get(ctx.isco if isinstance(ctx.isco, int) else -1, C.PRO_ISCO[-1])
-        parts += [ctx.t(s) for s in ctx.rng.sample(bank, 2)]
+        bank = C.job_lines(ctx.core.get("occupation")) or C.PRO_ISCO.get(
+            ctx.isco if isinstance(ctx.isco, int) else -1, C.PRO_ISCO[-1]
+        )
+        parts += [ctx.t(s) for s in ctx.rng.sample(bank, min(3, len(bank)))]
     else:
         parts += [ctx.t(s) for s in ctx.rng.sample(C.PRO_NOTWORK[g], 2)]
     parts.append(ctx.t(ctx.pick(C.PRO_FRICTION[g])))
     for a in _anchors_of(ctx, ("institution",))[:1]:
         parts.append(_anchor_line(ctx, a, C.ANCHOR_ANY))
     fill = [_cue_line(ctx, ctx.cues[1:2])] + [ctx.t(x) for x in ctx.rng.sample(C.PRO_FILL, 3)]
-    return _compose(parts, fill, 300, 700)
+    return _compose(parts, fill, *LENGTHS["professional_persona"])
 
 
 def _sports(ctx: _Ctx) -> str:
@@ -247,17 +254,20 @@ def _sports(ctx: _Ctx) -> str:
     for a in _anchors_of(ctx, ("nature", "place"))[:1]:
         parts.append(_anchor_line(ctx, a, C.ANCHOR_OUTDOOR))
     parts.append(ctx.t(ctx.pick(C.SPORT_FRICTION[band])))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.SPORT_FILL, 3)], 300, 700)
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.SPORT_FILL, 5)], *LENGTHS["sports_persona"])
 
 
 def _arts(ctx: _Ctx) -> str:
     tongue = ctx.core.get("mother_tongue") or ""
-    parts = [ctx.t(ctx.pick(C.ARTS_MUSIC)), ctx.t(ctx.pick(C.ARTS_BOOKS.get(tongue, C.ARTS_BOOKS["default"])))]
+    parts = [
+        ctx.t(ctx.pick(C.ARTS_MUSIC)),
+        ctx.t(ctx.pick(C.ARTS_BOOKS.get(tongue, C.ARTS_BOOKS["default"]))),
+    ]
     for a in _anchors_of(ctx, ("custom", "event", "craft", "institution"))[:2]:
         if a["text"] not in ctx.used:
             parts.append(_anchor_line(ctx, a, C.ANCHOR_CULTURE))
     parts.append(ctx.t(ctx.pick(C.ARTS_FRICTION)))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.ARTS_FILL, 3)], 300, 700)
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.ARTS_FILL, 5)], *LENGTHS["arts_persona"])
 
 
 def _travel(ctx: _Ctx) -> str:
@@ -270,7 +280,7 @@ def _travel(ctx: _Ctx) -> str:
     else:
         parts.append(ctx.t(ctx.pick(C.TRAVEL_ABROAD)))
     parts.append(ctx.t(ctx.pick(C.TRAVEL_FRICTION)))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.TRAVEL_FILL, 3)], 300, 700)
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.TRAVEL_FILL, 5)], *LENGTHS["travel_persona"])
 
 
 def _culinary(ctx: _Ctx) -> str:
@@ -282,14 +292,28 @@ def _culinary(ctx: _Ctx) -> str:
         parts.append(ctx.t(ctx.pick(C.FOOD_ETHNIC[eth])))
     parts.append(ctx.t(ctx.pick(C.FOOD_DISH)))
     parts.append(ctx.t(ctx.pick(C.FOOD_FRICTION)))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.FOOD_DISH, 2) + ctx.rng.sample(C.FOOD_FILL, 2)], 300, 700)
+    return _compose(
+        parts,
+        [ctx.t(x) for x in ctx.rng.sample(C.FOOD_DISH, 2) + ctx.rng.sample(C.FOOD_FILL, 4)],
+        *LENGTHS["culinary_persona"],
+    )
 
 
 def _decade(year: int) -> str:
     d = (year // 10) % 10
     part = ("la începutul", "la mijlocul", "la sfârșitul")[min((year % 10) // 4, 2)]
-    name = ("anilor două mii", "anilor zece", "anilor douăzeci", "anilor treizeci", "anilor patruzeci",
-            "anilor cincizeci", "anilor șaizeci", "anilor șaptezeci", "anilor optzeci", "anilor nouăzeci")[d]
+    name = (
+        "anilor două mii",
+        "anilor zece",
+        "anilor douăzeci",
+        "anilor treizeci",
+        "anilor patruzeci",
+        "anilor cincizeci",
+        "anilor șaizeci",
+        "anilor șaptezeci",
+        "anilor optzeci",
+        "anilor nouăzeci",
+    )[d]
     if year >= 2000:
         name = "anilor două mii" if year < 2010 else "anilor două mii zece"
     return f"{part} {name}"
@@ -319,14 +343,20 @@ def _cultural(ctx: _Ctx, move: str) -> str:
     if ctx.hint == "pollyanna":
         parts.append(ctx.t(ctx.pick([f for f in B.FRICTIONS if f not in parts])))
     parts.append(ctx.t(ctx.pick(C.CB_CLOSE)))
-    fill = [ctx.t(s) for s in ctx.rng.sample(C.CB_FILL, 4)] + [_cue_line(ctx, ctx.cues[2:4])]
-    return _compose(parts, fill, 1500, 2200)
+    more = [m for m in C.CB_MORE if ctx.rural or "{town}" not in m]
+    parts[3:3] = [ctx.t(m) for m in ctx.rng.sample(more, 2)]
+    fill = [ctx.t(s) for s in ctx.rng.sample(more, 4) if ctx.t(s) not in parts]
+    fill += [ctx.t(s) for s in ctx.rng.sample(C.CB_FILL, 3)] + [_cue_line(ctx, ctx.cues[2:4])]
+    return _compose(parts, fill, *LENGTHS["cultural_background"])
 
 
 def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
     g = ctx.group()
     isco = ctx.isco if isinstance(ctx.isco, int) and ctx.status == "employed" else None
     job_items = list(C.SKILL_ITEMS.get(isco if isco is not None else g, C.SKILL_ITEMS["other"]))
+    by_title = C.job_skills(ctx.core.get("occupation")) if ctx.status == "employed" else None
+    if by_title:
+        job_items = list(by_title) + [i for i in job_items if i not in by_title][:1]
     home_items = list(C.SKILL_HOME_RURAL if ctx.rural else C.SKILL_HOME_URBAN)
     ctx.rng.shuffle(job_items)
     ctx.rng.shuffle(home_items)
@@ -334,12 +364,18 @@ def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
     items = job_items[:4] + home_items[:3] + list(langs[:1])
     if ctx.age < 50:
         items.append(ctx.pick(C.SKILL_DIGITAL))
-    parts = [ctx.t(ctx.pick(C.SKILL_OPEN[g if g in C.SKILL_OPEN else "other"])),
-             ctx.t("Se pricepe mai ales la {a} și la {b}.", a=job_items[0], b=job_items[1]),
-             ctx.t(ctx.pick(C.SKILL_HOME_LINE), a=home_items[0], b=home_items[1]),
-             ctx.t(ctx.pick(C.SKILL_LANG_LINE), l=langs[0]),
-             ctx.t(ctx.pick(C.SKILL_LIMIT))]
-    text = _compose(parts, [_cue_line(ctx, ctx.cues[-1:])] + [ctx.t(x) for x in ctx.rng.sample(C.SKILL_FILL, 3)], 500, 1000)
+    parts = [
+        ctx.t(ctx.pick(C.SKILL_OPEN[g if g in C.SKILL_OPEN else "other"])),
+        ctx.t("Se pricepe mai ales la {a} și la {b}.", a=job_items[0], b=job_items[1]),
+        ctx.t(ctx.pick(C.SKILL_HOME_LINE), a=home_items[0], b=home_items[1]),
+        ctx.t(ctx.pick(C.SKILL_LANG_LINE), l=langs[0]),
+        ctx.t(ctx.pick(C.SKILL_LIMIT)),
+    ]
+    text = _compose(
+        parts,
+        [_cue_line(ctx, ctx.cues[-1:])] + [ctx.t(x) for x in ctx.rng.sample(C.SKILL_FILL, 5)],
+        *LENGTHS["skills_and_expertise"],
+    )
     return text, [cap(i) for i in dict.fromkeys(items)][:12]
 
 
@@ -347,14 +383,20 @@ def _hobbies(ctx: _Ctx) -> tuple[str, list[str]]:
     band = "old" if ctx.age >= 65 else ("mid" if ctx.age >= 35 else "young")
     pool = list(C.HOBBY_ITEMS[band]) + list(C.HOBBY_ITEMS["rural" if ctx.rural else "urban"])
     ctx.rng.shuffle(pool)
-    items = pool[:ctx.rng.randint(5, 8)]
-    parts = [ctx.t(ctx.pick(C.HOBBY_OPEN), a=items[0], b=items[1]),
-             ctx.t(ctx.pick(C.HOBBY_MID), a=items[2]),
-             ctx.t(ctx.pick(C.HOBBY_MID2), a=items[3]),
-             ctx.t(ctx.pick(C.HOBBY_FRICTION))]
+    items = pool[: ctx.rng.randint(5, 8)]
+    parts = [
+        ctx.t(ctx.pick(C.HOBBY_OPEN), a=items[0], b=items[1]),
+        ctx.t(ctx.pick(C.HOBBY_MID), a=items[2]),
+        ctx.t(ctx.pick(C.HOBBY_MID2), a=items[3]),
+        ctx.t(ctx.pick(C.HOBBY_FRICTION)),
+    ]
     for a in ctx.anchors[-1:]:
         parts.append(_anchor_line(ctx, a, C.ANCHOR_SHORT))
-    text = _compose(parts, [_cue_line(ctx, ctx.cues[1:3])] + [ctx.t(x) for x in ctx.rng.sample(C.HOBBY_FILL, 3)], 500, 1000)
+    text = _compose(
+        parts,
+        [_cue_line(ctx, ctx.cues[1:3])] + [ctx.t(x) for x in ctx.rng.sample(C.HOBBY_FILL, 5)],
+        *LENGTHS["hobbies_and_interests"],
+    )
     return text, [cap(i) for i in dict.fromkeys(items)]
 
 
@@ -367,8 +409,8 @@ def _career(ctx: _Ctx) -> str:
     parts.append(ctx.t(ctx.pick(C.CAREER_DOUBT[key if key in C.CAREER_DOUBT else "any"])))
     for c in ctx.constraints[1:2]:
         parts.append(_constraint_line(ctx, c))
-    fill = [ctx.t(x) for x in ctx.rng.sample(C.CAREER_FILL, 5)]
-    return _compose(parts, fill, 500, 1000)
+    fill = [ctx.t(x) for x in ctx.rng.sample(C.CAREER_FILL, 7)]
+    return _compose(parts, fill, *LENGTHS["career_goals_and_ambitions"])
 
 
 def write_fields(spec: dict) -> dict:
@@ -398,3 +440,13 @@ def write_fields(spec: dict) -> dict:
         "skills_and_expertise_list": skills_list,
         "hobbies_and_interests_list": hobbies_list,
     }
+
+
+def answer(messages: list[dict]) -> str:
+    """JSON text of the offline narrator for rendered chat messages (the spec block of the last user turn)."""
+    import json
+
+    from moldova_personas.prompts import extract_spec
+
+    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
+    return json.dumps(write_fields(extract_spec(str(user))), ensure_ascii=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 
 from moldova_personas.narrator.banks import CUES_HIGH, CUES_LOW, CUES_NEUTRAL
@@ -55,7 +56,12 @@ class Anchor:
     text: str
 
     def as_dict(self) -> dict:
-        return {"anchor_id": self.anchor_id, "text": self.text, "category": self.category, "scope": self.scope}
+        return {
+            "anchor_id": self.anchor_id,
+            "text": self.text,
+            "category": self.category,
+            "scope": self.scope,
+        }
 
 
 @dataclass
@@ -201,20 +207,55 @@ def _pick_constraints(core: dict, bank: ConstraintBank, rng: random.Random) -> l
     ]
 
 
+# National anchors that only make sense for villagers (a city dweller has no well sweep or roadside stall
+# of their own), and ones that need an older person.
+RURAL_ONLY_NATIONAL = frozenset(
+    {
+        "fântânile cu cumpănă",
+        "tarabele cu legume de la marginea drumului",
+        "hramul satului",
+        "pâinea coaptă în cuptorul din curte",
+        "nucile din curte",
+        "livada de nuci",
+        "clăcile de la culesul viei",
+        "horele de la hram",
+    }
+)
+MIN_AGE_NATIONAL = {"cimitirul unde sunt îngropați părinții": 50, "pomenile de sâmbăta morților": 35}
+REGION_PROBABILITY = 0.2  # region anchors are few per region: rarely, so that none exceeds ~2% of people
+_SECTOR_RE = re.compile(r"^Chișinău \(sectorul (.+)\)$")
+
+
+def locality_keys(core: dict) -> list[str]:
+    """Locality names to look anchors up by ('Chișinău (sectorul Centru)' is also 'Sectorul Centru')."""
+    loc = str(core.get("locality") or "")
+    m = _SECTOR_RE.match(loc)
+    return [loc, f"Sectorul {m.group(1)}"] if m else [loc]
+
+
+def _national_ok(a: Anchor, core: dict) -> bool:
+    if a.text in RURAL_ONLY_NATIONAL and core.get("residence_type") != "rural":
+        return False
+    return int(core.get("age") or 0) >= MIN_AGE_NATIONAL.get(a.text, 0)
+
+
 def _pick_anchors(core: dict, index: AnchorIndex, rng: random.Random) -> list[dict]:
     raion = core.get("raion") or ""
-    local = list(index.by_locality.get((raion, core.get("locality") or ""), ()))
+    local: list[Anchor] = []
+    for key in locality_keys(core):
+        local += index.by_locality.get((raion, key), ())
     local += index.by_raion.get(raion, ())
     region = index.by_region.get(core.get("region") or "", [])
     picked: list[Anchor] = []
     if local:
         picked += rng.sample(local, min(len(local), 2))
-    if region and (rng.random() < 0.35 or len(picked) < 1):
+    if region and (rng.random() < REGION_PROBABILITY or len(picked) < 1):
         picked.append(rng.choice(region))
     n_nat = 1 if len(picked) >= 2 else 2
     if rng.random() < 0.15 and len(picked) + n_nat < 4:
         n_nat += 1
-    picked += rng.sample(index.national, min(len(index.national), n_nat))
+    national = [a for a in index.national if _national_ok(a, core)]
+    picked += rng.sample(national, min(len(national), n_nat))
     seen: set[str] = set()
     out = []
     for a in picked:

@@ -13,10 +13,29 @@ _GENDER_RE = re.compile(r"\[([^\[\]|]*)\|([^\[\]]*)\]")
 _UNITS_M = ("zero", "unu", "doi", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
 _UNITS_F = ("zero", "una", "două", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
 _TEENS = (
-    "zece", "unsprezece", "doisprezece", "treisprezece", "paisprezece", "cincisprezece",
-    "șaisprezece", "șaptesprezece", "optsprezece", "nouăsprezece",
+    "zece",
+    "unsprezece",
+    "doisprezece",
+    "treisprezece",
+    "paisprezece",
+    "cincisprezece",
+    "șaisprezece",
+    "șaptesprezece",
+    "optsprezece",
+    "nouăsprezece",
 )
-_TENS = ("", "", "douăzeci", "treizeci", "patruzeci", "cincizeci", "șaizeci", "șaptezeci", "optzeci", "nouăzeci")
+_TENS = (
+    "",
+    "",
+    "douăzeci",
+    "treizeci",
+    "patruzeci",
+    "cincizeci",
+    "șaizeci",
+    "șaptezeci",
+    "optzeci",
+    "nouăzeci",
+)
 
 ETHNICITY_RO = {
     "Moldovan": ("moldovean", "moldoveancă"),
@@ -134,8 +153,17 @@ def marital_word(status: str, sex: str) -> str:
     return pair[1] if sex == "female" else pair[0]
 
 
+_SECTOR_RE = re.compile(r"^(?:Sectorul (.+)|Chișinău \(sectorul (.+)\))$")
+
+
+def chisinau_sector(locality: str) -> str | None:
+    """Sector name of 'Sectorul Botanica' or 'Chișinău (sectorul Botanica)' (the census form), else None."""
+    m = _SECTOR_RE.match(locality)
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def is_chisinau_sector(locality: str) -> bool:
-    return locality.startswith("Sectorul ")
+    return chisinau_sector(locality) is not None
 
 
 def raion_phrase(raion: str) -> str:
@@ -150,8 +178,9 @@ def home_phrase(core: dict) -> str:
     """Where the person lives, e.g. 'sectorul Botanica din Chișinău', 'satul Pelinia, raionul Drochia'."""
     loc = core.get("locality") or ""
     raion = core.get("raion") or ""
-    if is_chisinau_sector(loc):
-        return f"sectorul {loc[9:]} din Chișinău"
+    sector = chisinau_sector(loc)
+    if sector:
+        return f"sectorul {sector} din Chișinău"
     if loc == "Chișinău":
         return "Chișinău"
     if raion == "mun. Bălți" and loc == "Bălți":

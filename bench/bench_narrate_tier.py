@@ -1,0 +1,50 @@
+"""Offline narration of a whole tier's cores (default 25K), outside dbt: personas/s and peak memory.
+
+Usage: .venv/bin/python bench/bench_narrate_tier.py [--tier tier_25k]
+Needs the census model built into target/bench/bench.duckdb (bench/bench_cores.py does it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from moldova_personas import cores
+from moldova_personas.narrate import narrate_cores
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = ROOT / "target" / "bench" / "bench.duckdb"
+REFS = ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tier", default="tier_25k")
+    args = parser.parse_args()
+    con = duckdb.connect(str(DB), read_only=True)
+    model = con.execute("select * from int_census_model").df()
+    refs = {n: con.execute(f"select * from stg_reference__{n}").df() for n in REFS}
+    anchors = con.execute("select * from stg_narration__anchors").arrow()
+    constraints = con.execute("select * from stg_narration__constraints").arrow()
+    con.close()
+    table = cores.sample_tier(model, refs, args.tier, 42)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = {"narration": {"seed": 42, "state_dir": f"{tmp}/state", "log_dir": f"{tmp}/logs"}}
+        start = time.perf_counter()
+        out = narrate_cores(table, settings, anchors, constraints, set())
+        seconds = time.perf_counter() - start
+    ok = sum(1 for s in out["status"].to_pylist() if s == "ok")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"offline narration of {args.tier}: {out.num_rows:,} personas ({ok:,} ok) in {seconds:.1f} s "
+        f"= {out.num_rows / seconds:,.1f} personas/s; peak RSS {peak:,.0f} MiB (main process)"
+    )
+
+
+if __name__ == "__main__":
+    main()

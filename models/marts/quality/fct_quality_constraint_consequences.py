@@ -1,0 +1,6 @@
+from moldova_personas.quality import constraint_consequences
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return constraint_consequences(dbt.ref("fct_quality_corpus"))

@@ -1,0 +1,6 @@
+from moldova_personas.quality import field_stats
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return field_stats(dbt.ref("fct_quality_corpus"))

@@ -1,0 +1,441 @@
+"""Release folder of a tier: staging, documentation files, manifest and promotion.
+
+The dbt export models (external materialization) write the data files into `<tier_dir>/_staging`, which
+`prepare_staging` empties first. `finalize_release` then adds metadata.json, statistics.json,
+statistics.md, the Hugging Face card (README.md) and MANIFEST.sha256, and promotes the folder to
+`<tier_dir>/<release_id>` (release_id = tier, seed and the SHA-256 of the data files), so a release
+folder only ever holds complete files of one build. Only metadata.json carries a timestamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyarrow as pa
+
+from moldova_personas.release import current_release_id, promote, sha256_file, write_manifest
+
+SCHEMA_VERSION = "1.0.0"
+DATA_FILES = (
+    "internal_full.jsonl",
+    "schema_compat.jsonl",
+    "moldova_extended_public.jsonl",
+    "moldova_extended_public.parquet",
+    "moldova_extended_public.csv",
+)
+# The Nemotron-Personas-Brazil public columns (docs/reference_schema.md) + the NeMo ocean_profile.
+REFERENCE_COLUMNS = (
+    "uuid",
+    "professional_persona",
+    "sports_persona",
+    "arts_persona",
+    "travel_persona",
+    "culinary_persona",
+    "persona",
+    "cultural_background",
+    "skills_and_expertise",
+    "skills_and_expertise_list",
+    "hobbies_and_interests",
+    "hobbies_and_interests_list",
+    "career_goals_and_ambitions",
+    "sex",
+    "age",
+    "marital_status",
+    "education_level",
+    "occupation",
+    "municipality",
+    "state",
+    "country",
+)
+COMPAT_COLUMNS = (*REFERENCE_COLUMNS, "ocean_profile")
+EXTENDED_COLUMNS = (
+    *COMPAT_COLUMNS,
+    "locality",
+    "residence_type",
+    "region",
+    "ethnicity",
+    "religion",
+    "mother_tongue",
+    "age_group",
+    "first_name",
+    "last_name",
+)
+# Licences of the text generators a release may name (model_used prefix -> licence note).
+MODEL_LICENCES = {
+    "offline": "moldova-personas offline narrator (rule-based templates, part of this project, Apache-2.0)",
+    "qwen": "Qwen models: Apache-2.0 or the Qwen licence, depending on the model size/version",
+    "dashscope": "Qwen via Alibaba Cloud DashScope: Qwen licence and DashScope terms of service",
+    "mistral": "Mistral open models: Apache-2.0 (check the specific model card)",
+    "llama": "Meta Llama: Llama Community License (MAU limit; restrictions on training other LLMs)",
+    "openai": "OpenAI API: OpenAI terms of use (outputs owned by the user)",
+    "gpt": "OpenAI API: OpenAI terms of use (outputs owned by the user)",
+}
+CARD_FILES = (
+    (
+        "`schema_compat.jsonl`",
+        "the Nemotron-Personas-Brazil public columns (same names, types) + `ocean_profile`",
+    ),
+    (
+        "`moldova_extended_public.jsonl` / `.parquet` / `.csv`",
+        "schema_compat + locality, residence_type, region, ethnicity, religion, mother_tongue, age_group, "
+        "first_name, last_name (CSV: `ocean_profile` as JSON text)",
+    ),
+    (
+        "`internal_full.jsonl`",
+        "every field incl. internals (raw OCEAN T scores, constraints, anchors, validator scores, trace id, "
+        "prompt hash, model, attempts, tokens, cost)",
+    ),
+    (
+        "`metadata.json`, `statistics.json`, `statistics.md`",
+        "provenance, quality metrics, release contract, safety, census fit, distributions",
+    ),
+)
+OUTPUT_SCHEMA = pa.schema(
+    [
+        ("tier", pa.string()),
+        ("release_id", pa.string()),
+        ("release_dir", pa.string()),
+        ("record_count", pa.int64()),
+        ("promoted", pa.bool_()),
+        ("previous_release_id", pa.string()),
+        ("outcome", pa.string()),
+    ]
+)
+
+
+def _rows(data) -> list[dict]:
+    if isinstance(data, pa.Table):
+        return data.to_pylist()
+    if isinstance(data, pa.RecordBatchReader):
+        return data.read_all().to_pylist()
+    return _rows(data.arrow())
+
+
+def _generator_version() -> str:
+    try:
+        return version("moldova-personas")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def prepare_staging(candidate, export_root: str | None = None) -> pa.Table:
+    """Empty (or create) the candidate's staging folder; return the candidate row.
+
+    `export_root` (the profile's external_root of this run) overrides the paths stored in the candidate
+    mart, which may come from an earlier run when only the exports are selected.
+    """
+    row = _rows(candidate)[0]
+    if export_root:
+        row["export_root"] = export_root
+        row["tier_dir"] = f"{export_root}/{row['tier']}"
+        row["staging_dir"] = f"{export_root}/{row['tier']}/_staging"
+    staging = Path(row["staging_dir"])
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return pa.Table.from_pylist([row])
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _clean(value):
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float):
+        return None if value != value else round(value, 6)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def _licence_of(model: str) -> str:
+    key = (model or "").split("/")[0].lower()
+    for prefix, note in MODEL_LICENCES.items():
+        if key.startswith(prefix) or (model or "").lower().startswith(prefix):
+            return note
+    return "check the provider's model licence and terms of use before redistribution"
+
+
+def build_statistics(
+    cand: Mapping, contract: list[dict], safety: list[dict], fit: list[dict], dist: list[dict]
+):
+    """The statistics document (deterministic: no timestamps)."""
+    distributions: dict[str, list] = {}
+    for r in dist:
+        distributions.setdefault(r["dimension"], []).append(
+            {k: r[k] for k in ("category", "n_personas", "observed_share", "expected_share")}
+        )
+    cand = _clean(dict(cand))
+    return _clean(
+        {
+            "tier": cand["tier"],
+            "seed": cand["seed"],
+            "record_count": cand["record_count"],
+            "schema_version": SCHEMA_VERSION,
+            "quality_metrics": {
+                r["metric"]: r["candidate_value"] for r in contract if r["kind"] == "bootstrap_delta"
+            },
+            "generation": {
+                "models_used": cand["models_used"],
+                "prompt_tokens": cand["prompt_tokens"],
+                "completion_tokens": cand["completion_tokens"],
+                "cost_usd": cand["cost_usd"],
+            },
+            "release_contract": sorted(contract, key=lambda r: r["guard"]),
+            "safety": sorted(safety, key=lambda r: r["gate"]),
+            "census_fit": sorted(
+                ({k: v for k, v in r.items() if k != "source_seeds"} for r in fit),
+                key=lambda r: r["census_table"],
+            ),
+            "distributions": distributions,
+        }
+    )
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{100 * value:.2f}%"
+
+
+def statistics_markdown(stats: Mapping) -> str:
+    """Human-readable statistics report."""
+    lines = [
+        f"# Statistics: {stats['tier']} (seed {stats['seed']}, {stats['record_count']} personas)",
+        "",
+        "## Release contract",
+        "",
+        "| guard | baseline | candidate | delta | LCB | threshold | passed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in stats["release_contract"]:
+        lines.append(
+            "| {guard} | {baseline_value} | {candidate_value} | {delta} | {lcb} | {threshold} | {passed} |".format(  # noqa: E501
+                **{k: ("" if v is None else v) for k, v in r.items()}
+            )
+        )
+    lines += ["", "## Safety gates", "", "| gate | critical | warnings |", "|---|---|---|"]
+    lines += [f"| {r['gate']} | {r['n_critical']} | {r['n_warning']} |" for r in stats["safety"]]
+    lines += [
+        "",
+        "## Census fit",
+        "",
+        "| table | p-value | max deviation (pp) | within |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['census_table']} | {r['p_value']:.4f} | {r['max_abs_deviation_pp']:.3f} "
+        f"| {r['is_within_tolerance']} |"
+        for r in stats["census_fit"]
+    ]
+    lines += ["", "## Distributions vs census (adult universe)", ""]
+    for dimension, rows in stats["distributions"].items():
+        lines += [f"### {dimension}", "", "| category | n | share | census |", "|---|---|---|---|"]
+        lines += [
+            f"| {r['category']} | {r['n_personas']} | {_pct(r['observed_share'])} "
+            f"| {_pct(r['expected_share'])} |"
+            for r in rows
+        ]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def dataset_card(stats: Mapping, cand: Mapping, settings: Mapping) -> str:
+    """Hugging Face dataset card: YAML header, fields, distributions vs census, limitations, licences."""
+    n = stats["record_count"]
+    size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+    if n >= 1_000_000:
+        size = "1M<n<10M"
+    features = "\n".join(
+        f"    - name: {c}\n      dtype: {'int64' if c == 'age' else 'string'}" for c in REFERENCE_COLUMNS
+    )
+    trait_fields = "".join(
+        f"\n            - name: {name}\n              dtype: {dtype}"
+        for name, dtype in (("t_score", "int64"), ("label", "string"), ("description", "string"))
+    )
+    ocean = "    - name: ocean_profile\n      struct:" + "".join(
+        f"\n        - name: {trait}\n          struct:{trait_fields}"
+        for trait in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+    )
+    files_table = "\n".join(f"| {name} | {what} |" for name, what in CARD_FILES)
+    models = [m.strip() for m in (cand["models_used"] or "").split(",") if m.strip()]
+    licence_rows = "\n".join(f"| `{m}` | {_licence_of(m)} |" for m in models) or "| (none) | |"
+    dist_sections = []
+    for dimension in (
+        "sex",
+        "age_group",
+        "region",
+        "residence_type",
+        "ethnicity",
+        "religion",
+        "education_level",
+    ):
+        rows = stats["distributions"].get(dimension, [])
+        table = "\n".join(
+            f"| {r['category']} | {_pct(r['observed_share'])} | {_pct(r['expected_share'])} |" for r in rows
+        )
+        dist_sections.append(f"**{dimension}**\n\n| category | dataset | census |\n|---|---|---|\n{table}\n")
+    licence = settings.get("dataset_license", "cc-by-4.0")
+    return f"""---
+license: {licence}
+language:
+- ro
+pretty_name: Moldova Personas ({stats["tier"]})
+size_categories:
+- {size}
+task_categories:
+- text-generation
+tags:
+- synthetic
+- personas
+- moldova
+- census
+configs:
+- config_name: schema_compat
+  data_files: schema_compat.jsonl
+- config_name: moldova_extended_public
+  data_files: moldova_extended_public.parquet
+  default: true
+dataset_info:
+  config_name: schema_compat
+  features:
+{features}
+{ocean}
+---
+
+# Moldova Personas — {stats["tier"]} ({n} personas, seed {stats["seed"]})
+
+Synthetic, census-faithful personas of the adult population of the Republic of Moldova, narrated in
+Romanian. Demographics are sampled from the 2024 census (NBS) and LFS tables moved to the adult universe;
+the narratives were written by: {cand["models_used"]}. No record describes a real person.
+
+## Files
+
+| file | content |
+|---|---|
+{files_table}
+| `MANIFEST.sha256` | SHA-256 of every file; check with `python -m moldova_personas.release verify <folder>` |
+
+## Fields (schema_compat)
+
+- `uuid`: deterministic UUID5 of (seed, position).
+- `professional_persona`, `sports_persona`, `arts_persona`, `travel_persona`, `culinary_persona`, `persona`:
+  Romanian narrative facets.
+- `cultural_background`, `skills_and_expertise`, `skills_and_expertise_list`, `hobbies_and_interests`,
+  `hobbies_and_interests_list`, `career_goals_and_ambitions`: attribute texts; the `*_list` fields are
+  JSON arrays serialised as text.
+- `sex` (Feminin / Masculin), `age` (int64, 18-100), `marital_status`, `education_level`, `occupation`
+  (job title, or the employment status of those not working): Romanian labels.
+- `municipality` (settlement), `state` (raion, municipality or UTA Găgăuzia), `country` (Republica Moldova).
+- `ocean_profile`: NeMo Big Five profile, per trait {{t_score, label, description}} (T score mean 50, sd 10;
+  Romanian band labels and descriptions).
+
+## Distributions vs census
+
+{chr(10).join(dist_sections)}
+## Known limitations
+
+- Joint distributions beyond the published census margins (e.g. occupation by ethnicity, education by
+  ethnicity) come from modelled assumption tables, not observed data.
+- Small groups (Roma, Other, minority religions) are few at this size; their shares are noisy.
+- Narratives are synthetic; local anchors (places, foods, customs) are real, events are not.
+- Safety gates (stereotype patterns, PII, determinism, fairness) are pattern- and threshold-based; they
+  reduce but cannot exclude problematic text. Report issues to the maintainers.
+- Transnistria (left bank) is not covered by the 2024 census and is not represented.
+
+## Licence
+
+Dataset: {licence}. Code: Apache-2.0.
+
+### Model licences
+
+| model | licence / terms |
+|---|---|
+{licence_rows}
+"""
+
+
+def finalize_release(staging, contract, safety, census_fit, distributions, settings: Mapping | None = None):
+    """Document, hash and promote the staged release; refuse when a guard failed (with the reason)."""
+    settings = dict(settings or {})
+    cand = _rows(staging)[0]
+    staging_dir, tier_dir = Path(cand["staging_dir"]), Path(cand["tier_dir"])
+    previous = current_release_id(tier_dir)
+    contract_rows, safety_rows = _rows(contract), _rows(safety)
+    failed = [f"{r['guard']}: {r['detail']}" for r in contract_rows if not r["passed"]]
+    failed += [f"safety {r['gate']}: {r['critical_items']}" for r in safety_rows if r["n_critical"]]
+    missing = [name for name in DATA_FILES if not (staging_dir / name).is_file()]
+    if not failed and not missing:
+        n_lines = _count_lines(staging_dir / "schema_compat.jsonl")
+        if n_lines != cand["record_count"]:
+            failed.append(f"schema_compat.jsonl has {n_lines} lines, expected {cand['record_count']}")
+    if failed or missing:
+        outcome = "not promoted: " + "; ".join(failed + [f"missing staged file {m}" for m in missing])
+        if staging_dir.exists():
+            shutil.rmtree(staging_dir)
+        row = {
+            "tier": cand["tier"],
+            "release_id": None,
+            "release_dir": None,
+            "record_count": cand["record_count"],
+            "promoted": False,
+            "previous_release_id": previous,
+            "outcome": outcome[:4000],
+        }
+        print(f"[release] {cand['tier']}: {outcome} (current stays {previous})")
+        return pa.Table.from_pylist([row], schema=OUTPUT_SCHEMA)
+
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(f"{sha256_file(staging_dir / name)}  {name}\n".encode())
+    release_id = f"{cand['tier']}-s{cand['seed']}-{digest.hexdigest()[:12]}"
+
+    fit_rows = [r for r in _rows(census_fit) if r["tier"] == cand["tier"]]
+    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, _rows(distributions))
+    stats["release_id"] = release_id
+    (staging_dir / "statistics.json").write_text(_json(stats), encoding="utf-8")
+    (staging_dir / "statistics.md").write_text(statistics_markdown(stats), encoding="utf-8")
+    (staging_dir / "README.md").write_text(dataset_card(stats, cand, settings), encoding="utf-8")
+    main_model = cand["main_model"] or ""
+    metadata = {
+        "schema_version": SCHEMA_VERSION,
+        "generator_version": _generator_version(),
+        "model_name": main_model,
+        "provider": main_model.split("/")[0] if "/" in main_model else "",
+        "models_used": cand["models_used"],
+        "generation_date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seed": cand["seed"],
+        "record_count": cand["record_count"],
+        "tier": cand["tier"],
+        "release_id": release_id,
+        "files": list(DATA_FILES),
+        "compat_columns": list(COMPAT_COLUMNS),
+    }
+    (staging_dir / "metadata.json").write_text(_json(metadata), encoding="utf-8")
+    write_manifest(staging_dir)
+    target, how = promote(staging_dir, tier_dir, release_id)
+    print(f"[release] {cand['tier']}: {release_id} {how} (previous {previous})")
+    row = {
+        "tier": cand["tier"],
+        "release_id": release_id,
+        "release_dir": str(target),
+        "record_count": cand["record_count"],
+        "promoted": True,
+        "previous_release_id": previous,
+        "outcome": how,
+    }
+    return pa.Table.from_pylist([row], schema=OUTPUT_SCHEMA)
