@@ -42,7 +42,9 @@ def dbt(*args: str) -> float:
     start = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", "target/bench/target", "--quiet"],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     return time.perf_counter() - start
 
@@ -56,8 +58,14 @@ def main() -> None:
     print(f"machine: {machine()}")
     DB.parent.mkdir(parents=True, exist_ok=True)
     prep = dbt(
-        "build", "--select", "+int_census_model", "+int_census_targets", "--exclude", "int_census_model",
-        "--indirect-selection", "cautious",
+        "build",
+        "--select",
+        "+int_census_model",
+        "+int_census_targets",
+        "--exclude",
+        "int_census_model",
+        "--indirect-selection",
+        "cautious",
     )
     print(f"setup (seeds + staging, not timed below): {prep:.1f} s")
     con = duckdb.connect(str(DB), read_only=True)

@@ -111,7 +111,7 @@ def server_bench(args: argparse.Namespace, tmp: Path) -> None:
             f"{dt:.1f} s = {rate:.1f} calls/s = {100 * rate / ideal:.0f}% of ideal {ideal:.0f}/s "
             f"(target >= 90%); CPU/call: client {1000 * (own1 - own0) / out.num_rows:.1f} ms, "
             f"server {1000 * (srv1 - srv0) / out.num_rows:.1f} ms "
-            f"(server busy {100 * (srv1 - srv0) / dt:.0f}%)"
+            f"(server busy {100 * (srv1 - srv0) / dt:.0f}%); load {os.getloadavg()[0]:.2f}"
         )
     finally:
         server.terminate()

@@ -39,10 +39,11 @@ def synth_corpus(con: duckdb.DuckDBPyConnection, n: int) -> None:
             select i, field, unnest(range(3 + (hash(i, field) % 6)::int)) as j
             from ids, (select distinct field from pool)
         ),
+        pool_sizes as (select field, count(*) as n_pool from pool group by all),
         picks as (
-            select i, field, j,
-                (hash(i, field, j) % (select count(*) from pool p where p.field = per_field.field)) + 1 as k
+            select i, field, j, (hash(i, field, j) % n_pool) + 1 as k
             from per_field
+            join pool_sizes using (field)
         ),
         ranked as (select *, row_number() over (partition by field order by rid) as r from pool)
         select picks.i, picks.field, picks.j, ranked.s

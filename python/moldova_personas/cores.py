@@ -95,10 +95,20 @@ def sample_tier(model_table, ref_frames: dict[str, pd.DataFrame], tier: str, see
 
 GOLDEN_DESIGN = {
     # age group x occupation type -> count; margins 50 each way (retired only at 46+).
-    ("18-30", "professional"): 15, ("18-30", "service"): 18, ("18-30", "manual"): 17,
-    ("31-45", "professional"): 17, ("31-45", "service"): 16, ("31-45", "manual"): 17,
-    ("46-60", "professional"): 13, ("46-60", "service"): 12, ("46-60", "manual"): 15, ("46-60", "retired"): 10,
-    ("60+", "professional"): 5, ("60+", "service"): 4, ("60+", "manual"): 1, ("60+", "retired"): 40,
+    ("18-30", "professional"): 15,
+    ("18-30", "service"): 18,
+    ("18-30", "manual"): 17,
+    ("31-45", "professional"): 17,
+    ("31-45", "service"): 16,
+    ("31-45", "manual"): 17,
+    ("46-60", "professional"): 13,
+    ("46-60", "service"): 12,
+    ("46-60", "manual"): 15,
+    ("46-60", "retired"): 10,
+    ("60+", "professional"): 5,
+    ("60+", "service"): 4,
+    ("60+", "manual"): 1,
+    ("60+", "retired"): 40,
 }
 
 
@@ -125,7 +135,9 @@ def golden_cores(model_table, ref_frames: dict[str, pd.DataFrame], pool_size: in
             k += 1
             match = cell[(cell["region"] == region) & ~cell.index.isin(picks)]
             if match.empty:
-                raise ValueError(f"golden pool has no {age_group}/{occ_type} core in {region}: raise pool_size")
+                raise ValueError(
+                    f"golden pool has no {age_group}/{occ_type} core in {region}: raise pool_size"
+                )
             picks.append(match.index[0])
     golden = pool.loc[picks].reset_index(drop=True)
     golden.insert(0, "golden_index", np.arange(len(golden)))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import json
 import os
 import threading
 import time
@@ -204,6 +205,22 @@ def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
     return {"model_name": name, "litellm_params": params, "model_info": model_info}
 
 
+def _deployments(name: str, settings: NarrationSettings) -> list[dict[str, Any]]:
+    """One deployment per server of the alias: a comma-separated api_base is a pool of servers (several
+    vLLM/Ollama instances) that the Router load-balances, each with its own circuit breaker."""
+    base = _deployment(name, settings)
+    servers = [b.strip() for b in str(base["litellm_params"].get("api_base") or "").split(",") if b.strip()]
+    if len(servers) <= 1:
+        return [base]
+    pool = []
+    for i, server in enumerate(servers):
+        params = {**base["litellm_params"], "api_base": server}
+        pool.append(
+            {**base, "litellm_params": params, "model_info": {**base["model_info"], "id": f"{name}-{i}"}}
+        )
+    return pool
+
+
 def _known_price(model: str) -> bool:
     try:
         info = litellm.get_model_info(model)
@@ -275,7 +292,7 @@ def build_router(settings: NarrationSettings) -> Router:
     else:
         kwargs["allowed_fails"] = settings.allowed_fails
     router = _Router(
-        model_list=[_deployment(name, settings) for name in chain],
+        model_list=[d for name in chain for d in _deployments(name, settings)],
         fallbacks=fallbacks,
         num_retries=0,
         retry_after=0,
@@ -325,19 +342,38 @@ def all_offline(settings: NarrationSettings) -> bool:
 _routers: dict[str, Any] = {}
 
 
-def get_router(settings: NarrationSettings) -> Router | OfflineDirect:
-    """Router cached per settings (cooldown state survives between batches of one process).
+def _router_key(settings: NarrationSettings) -> str:
+    """What the Router depends on: the chain's aliases, primary, breaker settings (not dirs, seed...)."""
+    return json.dumps(
+        {
+            "chain": [[name, settings.alias(name).model_dump(mode="json")] for name in settings.chain()],
+            "primary": settings.primary,
+            "allowed_fails": settings.allowed_fails,
+            "cooldown_time_s": settings.cooldown_time_s,
+        },
+        sort_keys=True,
+    )
 
+
+def get_router(settings: NarrationSettings) -> Router | OfflineDirect:
+    """Router cached per chain configuration (cooldown state survives between batches of one process).
+
+    Keyed on the router's own settings only: batches that differ in state/log dirs, seed or tier share
+    one Router. Every Router appends its callbacks to litellm's global lists and each success runs all
+    of them, so a Router per batch would make every call pay for every earlier batch's Router.
     An all-offline chain gets `OfflineDirect` (same interface, no Router bookkeeping).
     """
-    key = settings.model_dump_json()
+    key = _router_key(settings)
     if key not in _routers:
         _routers[key] = OfflineDirect(settings) if all_offline(settings) else build_router(settings)
     return _routers[key]
 
 
 def reset_routers() -> None:
-    """Forget cached routers (tests)."""
+    """Forget cached routers and unhook their callbacks from litellm's global lists (tests)."""
+    for router in _routers.values():
+        if isinstance(router, Router):
+            router.discard()
     _routers.clear()
 
 

@@ -470,7 +470,9 @@ async def _narrate_all(
                 row = {
                     "persona_id": pid,
                     "status": "failed_call",
-                    "failure_reason": mask_text(f"internal error: {type(exc).__name__}: {exc}"[:600]),
+                    "failure_reason": mask_text(
+                        f"internal error: {type(exc).__name__}: {exc}"[:600], settings.secret_values()
+                    ),
                     "attempts": 0,
                     "constraint_categories": [],
                     "anchors_used": [],

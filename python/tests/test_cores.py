@@ -21,8 +21,15 @@ REFERENCES = ("names_first", "names_last", "occupation_titles", "assumption_big_
 def census(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("cores")
     result = run_dbt(
-        ["build", "--select", "+int_census_model", "+int_census_targets", "+path:models/staging/reference",
-         "--indirect-selection", "cautious"],
+        [
+            "build",
+            "--select",
+            "+int_census_model",
+            "+int_census_targets",
+            "+path:models/staging/reference",
+            "--indirect-selection",
+            "cautious",
+        ],
         workdir,
     )
     assert result.success, result.output[-3000:]
@@ -106,7 +113,9 @@ def test_dependencies_people_would_notice(tier_25k):
     # education by age and residence: the young urban are more often graduates than the rural old
     urban_young = c[(c["residence_type"] == "urban") & c["age"].between(25, 34)]
     rural_old = c[(c["residence_type"] == "rural") & (c["age"] >= 65)]
-    assert (urban_young["education_level"] == "higher").mean() > 2 * (rural_old["education_level"] == "higher").mean()
+    assert (urban_young["education_level"] == "higher").mean() > 2 * (
+        rural_old["education_level"] == "higher"
+    ).mean()
     # employment depends on education
     emp = c[c["age"].between(25, 54)]
     rate = emp.groupby("education_level")["employment_status"].apply(lambda s: (s == "employed").mean())
@@ -128,7 +137,9 @@ def test_occupations_respect_education(census, tier_25k):
 
 def test_names_follow_ethnicity_and_sex(census, tier_25k):
     first = census["refs"]["names_first"]
-    russian_female = set(first.loc[(first["ethnicity"] == "Russian") & (first["sex"] == "female"), "first_name"])
+    russian_female = set(
+        first.loc[(first["ethnicity"] == "Russian") & (first["sex"] == "female"), "first_name"]
+    )
     rows = tier_25k[(tier_25k["ethnicity"] == "Russian") & (tier_25k["sex"] == "female")]
     assert rows["first_name"].isin(russian_female).all()
     last = census["refs"]["names_last"]

@@ -92,6 +92,7 @@ def _run_and_kill(server, dirs, when: str) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # own process group: the kill takes the narrator's worker pool too
     )
     progress_seen = threading.Event()
 
@@ -113,7 +114,9 @@ def _run_and_kill(server, dirs, when: str) -> None:
             time.sleep(0.01)
         assert child.poll() is None, f"the run finished before the {when} kill point"
     finally:
-        os.kill(child.pid, signal.SIGKILL)
+        # SIGKILL to the child's own group (its id is the child's pid): a kill of the child alone leaves
+        # the worker-pool processes of moldova_personas.narrator.workers running as orphans
+        os.killpg(child.pid, signal.SIGKILL)
         child.wait(10)
 
 
@@ -131,7 +134,8 @@ def test_sigkill_early_mid_checkpoint_then_resume(server, dirs):
         assert not stored_before & {r["hash"] for r in reqs}, f"{when}: a stored response was paid again"
         # everything received before the kill is on disk: at most the calls in flight are lost
         assert stored - stored_before <= answered
-        assert len(answered - stored) <= CONCURRENCY, when
+        # (in flight: at most CONCURRENCY calls, plus answers received in the last ~20 ms group commit)
+        assert len(answered - stored) <= CONCURRENCY + 2, when
         _check_logs(dirs)
         stored_before = stored
     assert 0 < len(stored_before) < N

@@ -184,3 +184,20 @@ def test_secret_never_written(server, dirs):
     errors = [line["error"] for line in log_lines(dirs) if line["status"] == "fail"]
     assert errors and all("401" in e or "uthentication" in e for e in errors)
     assert all("[SECRET]" in e or "[API_KEY]" in e for e in errors), errors
+
+
+def test_comma_separated_api_base_is_a_load_balanced_pool(fake_server):
+    """Two servers behind one alias: the Router spreads calls over both (scale-out against a pool)."""
+    from moldova_personas.config import load_settings
+    from moldova_personas.llm import build_router
+
+    url = fake_server.url
+    settings = load_settings(
+        {"progress": False},
+        env={"MOLDOVA_LLM_CREATIVE": "openai/pool-model", "MOLDOVA_LLM_API_BASE": f"{url},{url}/"},
+    )
+    router = build_router(settings)
+    pool = [d for d in router.model_list if d["model_name"] == "creative"]
+    assert len(pool) == 2
+    assert {d["litellm_params"]["api_base"] for d in pool} == {url, f"{url}/"}
+    assert len({d["model_info"]["id"] for d in pool}) == 2

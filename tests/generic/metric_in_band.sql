@@ -21,26 +21,26 @@
 select
     *,
     '{{ column_name }} = ' || coalesce(cast({{ column_name }} as varchar), 'null')
-    {%- if key_columns %}
+{%- if key_columns %}
         || ' at ' || concat_ws(', ', {% for col in key_columns -%}
             '{{ col }}=' || coalesce(cast({{ col }} as varchar), 'null'){% if not loop.last %}, {% endif %}
         {%- endfor %})
-    {%- endif %}
+{%- endif %}
         || ' is outside {{ band }}' as problem
 from {{ model }}
 where
-    {%- if allow_null %}
+{%- if allow_null %}
     {{ column_name }} is not null and (
-    {%- else %}
+{%- else %}
     {{ column_name }} is null or (
-    {%- endif %}
+{%- endif %}
         false
-        {%- if lower is not none %}
+{%- if lower is not none %}
         or {{ column_name }} < {{ lower }}
-        {%- endif %}
-        {%- if upper is not none %}
+{%- endif %}
+{%- if upper is not none %}
         or {{ column_name }} > {{ upper }}
-        {%- endif %}
+{%- endif %}
     )
 
 {% endtest %}

@@ -36,9 +36,8 @@ final as (
         {{ list_sql | format('skills_and_expertise_list') }} as skills_and_expertise_list,
         {{ list_sql | format('hobbies_and_interests_list') }} as hobbies_and_interests_list
     from personas
-    {%- if not is_fixture %}
-        where is_narrated
-    {%- endif %}
+    -- fixtures hold narrated rows only and have no is_narrated column
+    where {{ 'true' if is_fixture else 'is_narrated' }}
 
 )
 

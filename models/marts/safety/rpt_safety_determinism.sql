@@ -209,7 +209,16 @@ final as (
         n_group >= {{ min_group_size }} and held_share > {{ max_share }} as is_dominant,
         case
             when n_group < {{ min_group_size }} or held_share <= {{ max_share }} then 'ok'
-            when implied_share is null or held_share - implied_share > {{ max_excess }} then 'critical'
+            -- critical only beyond sampling noise: z > 4 (about a Bonferroni bound over the tests run
+            -- here), so a 33-member group drawn from the census-implied distribution is not flagged
+            when
+                implied_share is null
+                or (
+                    held_share - implied_share > {{ max_excess }}
+                    and (held_share - implied_share)
+                    / sqrt(greatest(implied_share * (1 - implied_share), 1e-9) / n_group) > 4
+                )
+                then 'critical'
             else 'warning'
         end as severity,
         case

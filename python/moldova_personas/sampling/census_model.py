@@ -57,7 +57,9 @@ class CensusInputs:
     ethnicity_region_cells: pd.DataFrame  # region, ethnicities (tuple), pct (preliminary, of declared)
     ethnicity_raion_cells: pd.DataFrame  # raion, ethnicities (tuple), pct (census 2014 fallback)
     ethnicity_locality_cells: pd.DataFrame  # locality_code, ethnicities (tuple), pct (assumption)
-    mother_tongue_by_ethnicity: pd.DataFrame  # ethnicity, mother_tongue (Moldovan+Romanian merged as 'Moldovan or Romanian'), pct
+    mother_tongue_by_ethnicity: (
+        pd.DataFrame
+    )  # ethnicity, mother_tongue (Moldovan+Romanian merged as 'Moldovan or Romanian'), pct
     mother_tongue_national: pd.Series  # mother_tongue -> count (all ages)
     romanian_vs_moldovan_prior: pd.Series  # ethnicity -> prior odds Romanian:Moldovan mother tongue
     religion_by_ethnicity: pd.DataFrame  # ethnicity, religion, pct of affiliated
@@ -202,9 +204,7 @@ def adult_locality_population(inputs: CensusInputs) -> pd.DataFrame:
         upper[has_groups].sum() + loc.loc[~has_groups, "population"].sum() * adult_share
     )
     loc["adult_population"] = np.where(has_groups, upper * factor, loc["population"] * adult_share * factor)
-    loc["ageing_index"] = np.where(
-        has_groups, loc["pop_grp3_over_working_age"] / upper, np.nan
-    )
+    loc["ageing_index"] = np.where(has_groups, loc["pop_grp3_over_working_age"] / upper, np.nan)
     return loc
 
 
@@ -238,68 +238,91 @@ def adult_targets(inputs: CensusInputs, loc: pd.DataFrame) -> pd.DataFrame:
     fem = inputs.female_share_by_age.reindex(AGES).to_numpy(dtype=float)
     female = float((weights * fem).sum() / weights.sum())
     rows += _target_rows(
-        "census__age_sex", {"female": female, "male": 1 - female}, {"female": 0.528, "male": 0.472},
+        "census__age_sex",
+        {"female": female, "male": 1 - female},
+        {"female": 0.528, "male": 0.472},
         "adult sex split from the single-age estimate x female share by age",
     )
     band = np.bincount(AGE_BAND_OF_AGE, weights=weights, minlength=len(AGE_GROUPS)) / weights.sum()
     rows += _target_rows(
-        "census__population_single_age", dict(zip(AGE_GROUPS, band, strict=True)), None,
+        "census__population_single_age",
+        dict(zip(AGE_GROUPS, band, strict=True)),
+        None,
         "NBS 1 Jan 2024 single-age estimate (approximate), ages 18+",
     )
     eth = adult_ethnicity(inputs)
     published = inputs.ethnicity_national / inputs.ethnicity_national.sum()
     rows += _target_rows(
-        "census__ethnicity_national", dict(zip(ETHNICITIES, eth, strict=True)), published.to_dict(),
+        "census__ethnicity_national",
+        dict(zip(ETHNICITIES, eth, strict=True)),
+        published.to_dict(),
         "all-ages shares x each group's adult share (ethnicity age profiles)",
     )
     for res in AREAS:
         shares = adult_ethnicity_by_area(inputs)[res]
         rows += _target_rows(
-            "census__ethnicity_by_area", dict(zip(ETHNICITIES, shares, strict=True)), None,
-            "area shares x adult factors, renormalised", group=res,
+            "census__ethnicity_by_area",
+            dict(zip(ETHNICITIES, shares, strict=True)),
+            None,
+            "area shares x adult factors, renormalised",
+            group=res,
         )
     for cell in adult_region_cells(inputs):
         rows += _target_rows(
-            "census__ethnicity_by_region", {" + ".join(cell["ethnicities"]): cell["share"]}, None,
+            "census__ethnicity_by_region",
+            {" + ".join(cell["ethnicities"]): cell["share"]},
+            None,
             "preliminary regional shares scaled to final national, adult-adjusted; only cells NBS printed",
             group=cell["region"],
         )
     mt = eth @ mother_tongue_given_ethnicity(inputs)
     rows += _target_rows(
-        "census__native_language", dict(zip(MOTHER_TONGUES, mt, strict=True)),
+        "census__native_language",
+        dict(zip(MOTHER_TONGUES, mt, strict=True)),
         (inputs.mother_tongue_national / inputs.mother_tongue_national.sum()).to_dict(),
         "adult ethnicity x mother tongue | ethnicity (assumed age-independent)",
     )
     rel = eth @ religion_given_ethnicity(inputs)
     rows += _target_rows(
-        "census__religion_national", dict(zip(RELIGIONS, rel, strict=True)),
+        "census__religion_national",
+        dict(zip(RELIGIONS, rel, strict=True)),
         (inputs.religion_national / inputs.religion_national.sum()).to_dict(),
         "adult ethnicity x religion | ethnicity (assumed age-independent)",
     )
     rows += _target_rows(
-        "census__marital_status", adult_marital_targets(inputs), (inputs.marital_15plus_pct / 100).to_dict(),
+        "census__marital_status",
+        adult_marital_targets(inputs),
+        (inputs.marital_15plus_pct / 100).to_dict(),
         "15+ shares less the 15-17 year olds (all never married)",
     )
     rows += _target_rows(
-        "census__education_level", adult_education_targets(inputs),
+        "census__education_level",
+        adult_education_targets(inputs),
         (inputs.education_10plus_pct / inputs.education_10plus_pct.sum()).to_dict(),
         "10+ shares less the attainment of ages 10-17 (assumption table)",
     )
     rows += _target_rows(
-        "lfs__employment_status", (inputs.employment_targets / 100).to_dict(), None,
+        "lfs__employment_status",
+        (inputs.employment_targets / 100).to_dict(),
+        None,
         "LFS 2024 15+ indicators moved to 18+ (see employment targets seed)",
     )
     for row in inputs.employment_rate_20_64.itertuples():
         rows += _target_rows(
             "lfs__employment_rate_20_64",
-            {"employed": row.pct / 100, "not_employed": 1 - row.pct / 100}, None,
-            "LFS 2024 employment rate of ages 20-64", group=f"{row.dimension}={row.value}",
+            {"employed": row.pct / 100, "not_employed": 1 - row.pct / 100},
+            None,
+            "LFS 2024 employment rate of ages 20-64",
+            group=f"{row.dimension}={row.value}",
         )
     for (sex, res), block in inputs.isco_by_sex_area.groupby(["sex", "residence_type"]):
         shares = block.set_index("isco_major")["pct"].reindex(ISCO_MAJORS).fillna(0.0)
         rows += _target_rows(
-            "assumption__isco_major_by_sex_area", (shares / shares.sum()).to_dict(), None,
-            "employed by ISCO-08 major group, sex and area (modelled prior, see seed)", group=f"{sex}|{res}",
+            "assumption__isco_major_by_sex_area",
+            (shares / shares.sum()).to_dict(),
+            None,
+            "employed by ISCO-08 major group, sex and area (modelled prior, see seed)",
+            group=f"{sex}|{res}",
         )
     return pd.DataFrame(rows)
 
@@ -328,7 +351,13 @@ def adult_ethnicity_by_area(inputs: CensusInputs) -> dict[str, np.ndarray]:
 
 def _adult_cells(inputs: CensusInputs, cells: pd.DataFrame, key: str, scale_prelim: bool) -> list[dict]:
     factor = dict(zip(ETHNICITIES, _relative_adult_factor(inputs), strict=True))
-    national = dict(zip(ETHNICITIES, _normalise(inputs.ethnicity_national.reindex(ETHNICITIES).to_numpy(float)), strict=True))
+    national = dict(
+        zip(
+            ETHNICITIES,
+            _normalise(inputs.ethnicity_national.reindex(ETHNICITIES).to_numpy(float)),
+            strict=True,
+        )
+    )
     out = []
     for unit, block in cells.groupby(key, sort=False):
         known = []
@@ -533,7 +562,10 @@ def _fit_stage_a(inputs: CensusInputs, loc: pd.DataFrame, raions: list[str]) -> 
         margins += _cell_margins(
             f"locality {row.locality_code}",
             [{"unit": 0, "ethnicities": tuple(row.ethnicities), "share": row.pct / 100}],
-            np.where(np.arange(n_loc) == i, 0, -1), [0], adults, key="unit",
+            np.where(np.arange(n_loc) == i, 0, -1),
+            [0],
+            adults,
+            key="unit",
         )
     report = rake(joint, margins, max_iter=100, tol=1e-6)
     return joint, report
@@ -608,7 +640,9 @@ def _cell_margins(kind, cells, unit_idx, units, adults, key=None) -> list[Margin
     return margins
 
 
-def _rake_conditional(prior: np.ndarray, pop: np.ndarray, target_shares: np.ndarray, iters: int = 500) -> np.ndarray:
+def _rake_conditional(
+    prior: np.ndarray, pop: np.ndarray, target_shares: np.ndarray, iters: int = 500
+) -> np.ndarray:
     """Scale a conditional P(cat | group) by per-category factors until sum_g pop_g P(cat|g) hits the
     target shares (the prior's group-to-group shape is kept, as in one-margin raking)."""
     cond = _normalise(prior)
@@ -625,7 +659,12 @@ def _rake_conditional(prior: np.ndarray, pop: np.ndarray, target_shares: np.ndar
 def _fit_marital(inputs: CensusInputs, pop_sab: np.ndarray, weights: np.ndarray) -> np.ndarray:
     prior = np.zeros((len(AGE_GROUPS), 2, len(MARITAL_STATUSES)))
     for s, sex in enumerate(SEXES):
-        lookup = _band_lookup(inputs.marital_prior[inputs.marital_prior["sex"] == sex], ["sex"], "marital_status", MARITAL_STATUSES)
+        lookup = _band_lookup(
+            inputs.marital_prior[inputs.marital_prior["sex"] == sex],
+            ["sex"],
+            "marital_status",
+            MARITAL_STATUSES,
+        )
         prior[:, s] = _prior_by_band(lookup, weights, (sex,), len(MARITAL_STATUSES))
     pop = pop_sab.T.reshape(-1)  # (band*sex)
     target = np.array(list(adult_marital_targets(inputs).values()))
@@ -638,7 +677,9 @@ def _fit_education(inputs: CensusInputs, pop_sabr: np.ndarray, weights: np.ndarr
     prior = np.zeros(shape)
     for s, sex in enumerate(SEXES):
         for r, res in enumerate(AREAS):
-            block = inputs.education_prior[(inputs.education_prior["sex"] == sex) & (inputs.education_prior["residence_type"] == res)]
+            block = inputs.education_prior[
+                (inputs.education_prior["sex"] == sex) & (inputs.education_prior["residence_type"] == res)
+            ]
             lookup = _band_lookup(block, ["sex", "residence_type"], "education_level", EDUCATION_LEVELS)
             prior[:, s, r] = _prior_by_band(lookup, weights, (sex, res), len(EDUCATION_LEVELS))
     pop = np.transpose(pop_sabr, (1, 0, 2)).reshape(-1)  # (band, sex, area)
@@ -654,7 +695,9 @@ def _fit_employment(inputs, pop_sabr, education, weights) -> np.ndarray:
     edu_factor = inputs.employment_education_factor.reindex(EDUCATION_LEVELS).fillna(1.0).to_numpy(float)
     for s, sex in enumerate(SEXES):
         for r, res in enumerate(AREAS):
-            block = inputs.employment_prior[(inputs.employment_prior["sex"] == sex) & (inputs.employment_prior["residence_type"] == res)]
+            block = inputs.employment_prior[
+                (inputs.employment_prior["sex"] == sex) & (inputs.employment_prior["residence_type"] == res)
+            ]
             lookup = _band_lookup(block, ["sex", "residence_type"], "employment_status", EMPLOYMENT_STATUSES)
             by_band = _prior_by_band(lookup, weights, (sex, res), n_st)
             for rule in inputs.status_age_rules.itertuples():
@@ -711,9 +754,14 @@ def _fit_isco(inputs, pop_sabr, education, employment) -> np.ndarray:
     give the shape, raked per (sex, area) to the ISCO shares of that cell."""
     emp = EMPLOYMENT_STATUSES.index("employed")
     employed = np.einsum("sar,asrk,asrk->skr", pop_sabr, education, employment[..., emp])  # (sex, edu, area)
-    weight = inputs.isco_education_weight.pivot_table(
-        index="education_level", columns="isco_major", values="weight", aggfunc="sum"
-    ).reindex(index=list(EDUCATION_LEVELS), columns=list(ISCO_MAJORS)).fillna(0.0).to_numpy(float)
+    weight = (
+        inputs.isco_education_weight.pivot_table(
+            index="education_level", columns="isco_major", values="weight", aggfunc="sum"
+        )
+        .reindex(index=list(EDUCATION_LEVELS), columns=list(ISCO_MAJORS))
+        .fillna(0.0)
+        .to_numpy(float)
+    )
     cond = np.zeros((2, len(EDUCATION_LEVELS), 2, len(ISCO_MAJORS)))
     rank = {e: i for i, e in enumerate(EDUCATION_LEVELS)}
     titles = inputs.occupation_titles
@@ -724,7 +772,9 @@ def _fit_isco(inputs, pop_sabr, education, employment) -> np.ndarray:
                 has_title[r, rank[row.min_education] :, int(row.isco_major)] = True
     for s, sex in enumerate(SEXES):
         for r, res in enumerate(AREAS):
-            block = inputs.isco_by_sex_area[(inputs.isco_by_sex_area["sex"] == sex) & (inputs.isco_by_sex_area["residence_type"] == res)]
+            block = inputs.isco_by_sex_area[
+                (inputs.isco_by_sex_area["sex"] == sex) & (inputs.isco_by_sex_area["residence_type"] == res)
+            ]
             target = block.set_index("isco_major")["pct"].reindex(ISCO_MAJORS).fillna(0.0).to_numpy(float)
             # a group is only drawn where a concrete title exists for that education and area
             cond[s, :, r] = _rake_conditional(weight * has_title[r], employed[s, :, r], target / target.sum())

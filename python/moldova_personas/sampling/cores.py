@@ -135,12 +135,16 @@ class CoreSampler:
         raion = self._draw(
             "raion", combine_keys(region, area, eth, sizes=(len(REGIONS), 2, n_e)), self.p_raion, carry, rng
         )
-        loc = self._draw("locality", combine_keys(raion, area, eth, sizes=(self.n_raion, 2, n_e)), self.p_loc, carry, rng)
+        loc = self._draw(
+            "locality", combine_keys(raion, area, eth, sizes=(self.n_raion, 2, n_e)), self.p_loc, carry, rng
+        )
         age_idx = self._draw("age", combine_keys(sex, band, sizes=(2, n_b)), self.p_age, carry, rng)
         mt = self._draw("mother_tongue", eth, self.p_mt, carry, rng)
         rel = self._draw("religion", eth, self.p_rel, carry, rng)
         marital = self._draw("marital", combine_keys(band, sex, sizes=(n_b, 2)), self.p_marital, carry, rng)
-        edu = self._draw("education", combine_keys(band, sex, area, sizes=(n_b, 2, 2)), self.p_edu, carry, rng)
+        edu = self._draw(
+            "education", combine_keys(band, sex, area, sizes=(n_b, 2, 2)), self.p_edu, carry, rng
+        )
         emp = self._draw(
             "employment",
             combine_keys(band, sex, area, edu, sizes=(n_b, 2, 2, len(EDUCATION_LEVELS))),
@@ -151,7 +155,9 @@ class CoreSampler:
         isco = np.full(n, -1, dtype=np.int64)
         employed = emp == EMPLOYMENT_STATUSES.index("employed")
         if employed.any():
-            groups = combine_keys(sex[employed], edu[employed], area[employed], sizes=(2, len(EDUCATION_LEVELS), 2))
+            groups = combine_keys(
+                sex[employed], edu[employed], area[employed], sizes=(2, len(EDUCATION_LEVELS), 2)
+            )
             isco[employed] = self._draw("isco", groups, self.p_isco, carry, rng)
         loc_frame = self.m.localities
         cols = {
@@ -187,7 +193,10 @@ class CoreSampler:
         t_rank = titles["min_education"].map(EDU_RANK).to_numpy(dtype=np.int64)
         t_res = titles["residence"].to_numpy(dtype=object)
         t_weight = titles["weight"].to_numpy(dtype=float)
-        male, female = titles["title_male"].to_numpy(dtype=object), titles["title_female"].to_numpy(dtype=object)
+        male, female = (
+            titles["title_male"].to_numpy(dtype=object),
+            titles["title_female"].to_numpy(dtype=object),
+        )
         isco, edu, area, sex = codes["isco"], codes["edu"], codes["area"], codes["sex"]
         occupation = np.full(isco.size, None, dtype=object)
         employed = np.flatnonzero(isco >= 0)
@@ -206,7 +215,12 @@ class CoreSampler:
             occupation[rows] = np.where(sex[rows] == SEXES.index("female"), female[choice], male[choice])
         emp = codes["emp"]
         occ_type = np.select(
-            [(isco >= 1) & (isco <= 3), np.isin(isco, [0, 4, 5]), isco >= 6, emp == EMPLOYMENT_STATUSES.index("retired")],
+            [
+                (isco >= 1) & (isco <= 3),
+                np.isin(isco, [0, 4, 5]),
+                isco >= 6,
+                emp == EMPLOYMENT_STATUSES.index("retired"),
+            ],
             ["professional", "service", "manual", "retired"],
             default="not_working",
         ).astype(object)
@@ -224,7 +238,9 @@ class CoreSampler:
             pool = fn[(fn["ethnicity"] == pool_eth) & (fn["sex"] == sex)]
             lpool = ln[ln["ethnicity"] == (eth if eth in set(ln["ethnicity"]) else "Moldovan")]
             if pool.empty or lpool.empty:
-                raise ValueError(f"no names for {eth}/{sex} in seeds/reference/names_first.csv / names_last.csv")
+                raise ValueError(
+                    f"no names for {eth}/{sex} in seeds/reference/names_first.csv / names_last.csv"
+                )
             w = pool["weight"].to_numpy(float)
             first[rows] = rng.choice(pool["first_name"].to_numpy(dtype=object), size=rows.size, p=w / w.sum())
             column = "last_name_female" if sex == "female" else "last_name_male"
@@ -244,19 +260,42 @@ class CoreSampler:
         out = {}
         for t, trait in enumerate(traits):
             rows = p[p["trait"] == trait]
-            value = dict(zip(zip(rows["param_type"], rows["stratum"], strict=True), rows["value"], strict=True))
+            value = dict(
+                zip(zip(rows["param_type"], rows["stratum"], strict=True), rows["value"], strict=True)
+            )
             sex_shift = np.array([value.get(("sex_shift", s), 0.0) for s in SEXES])[codes["sex"]]
             age_shift = np.array([value.get(("age_shift", b), 0.0) for b in AGE_GROUPS])[codes["band"]]
             mean, sd = value[("base_mean", "all")], value[("base_sd", "all")]
-            out[trait] = np.clip(np.rint(mean + sd * (z[:, t] + sex_shift + age_shift)), 20, 80).astype(np.int64)
+            out[trait] = np.clip(np.rint(mean + sd * (z[:, t] + sex_shift + age_shift)), 20, 80).astype(
+                np.int64
+            )
         return out
 
 
 COLUMN_ORDER = (
-    "persona_id", "persona_index", "sample_seed", "sex", "age", "age_group", "region", "raion", "locality",
-    "locality_code", "residence_type", "ethnicity", "mother_tongue", "religion", "marital_status",
-    "education_level", "employment_status", "isco_major", "occupation", "occupation_type", "first_name",
-    "last_name", *BIG_FIVE_TRAITS,
+    "persona_id",
+    "persona_index",
+    "sample_seed",
+    "sex",
+    "age",
+    "age_group",
+    "region",
+    "raion",
+    "locality",
+    "locality_code",
+    "residence_type",
+    "ethnicity",
+    "mother_tongue",
+    "religion",
+    "marital_status",
+    "education_level",
+    "employment_status",
+    "isco_major",
+    "occupation",
+    "occupation_type",
+    "first_name",
+    "last_name",
+    *BIG_FIVE_TRAITS,
 )
 
 
@@ -301,7 +340,9 @@ def blocks_to_arrow(blocks: list[dict], n: int) -> pa.Table:
         if isinstance(blocks[0][name], Coded):
             codes = np.concatenate([b[name].codes for b in blocks])[:n]
             vocabulary = pa.array(list(blocks[0][name].vocabulary), type=pa.string())
-            columns[name] = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), vocabulary).cast(pa.string())
+            columns[name] = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), vocabulary).cast(
+                pa.string()
+            )
             continue
         values = np.concatenate([b[name] for b in blocks])[:n]
         if name == "isco_major":

@@ -73,7 +73,9 @@ def single_age_series(single: pd.DataFrame, open_group: pd.DataFrame) -> pd.Seri
 def lfs_indicator(lfs: pd.DataFrame, name: str) -> float:
     hit = lfs.loc[lfs["indicator"] == name, "value"]
     if hit.empty:
-        raise ValueError(f"census__employment_status: indicator {name!r} missing (seeds/census/employment_status.csv)")
+        raise ValueError(
+            f"census__employment_status: indicator {name!r} missing (seeds/census/employment_status.csv)"
+        )
     return float(hit.iloc[0])
 
 
@@ -145,21 +147,34 @@ def build_inputs(frames: dict[str, pd.DataFrame]) -> CensusInputs:
         & region_rows["vintage"].str.contains("2024 preliminary")
     ]
     region_cells = pd.DataFrame(
-        {"region": prelim_cells["region"], "ethnicities": [(g,) for g in prelim_cells["group_code"]], "pct": prelim_cells["pct"]}
+        {
+            "region": prelim_cells["region"],
+            "ethnicities": [(g,) for g in prelim_cells["group_code"]],
+            "pct": prelim_cells["pct"],
+        }
     )
     raion_rows = region_rows[
-        region_rows["raion"].eq("Taraclia") & region_rows["measure"].eq("ethnicity") & region_rows["vintage"].str.contains("2014")
+        region_rows["raion"].eq("Taraclia")
+        & region_rows["measure"].eq("ethnicity")
+        & region_rows["vintage"].str.contains("2014")
     ]
     raion_cells = pd.DataFrame(
         {
             "raion": raion_rows["raion"],
-            "ethnicities": [("Moldovan", "Romanian") if g == "Moldovan or Romanian" else (g,) for g in raion_rows["group_code"]],
+            "ethnicities": [
+                ("Moldovan", "Romanian") if g == "Moldovan or Romanian" else (g,)
+                for g in raion_rows["group_code"]
+            ],
             "pct": raion_rows["pct"],
         }
     )
     loc_cells = f["assumptions__assumption_ethnicity_locality_cells"]
     loc_cells = pd.DataFrame(
-        {"locality_code": loc_cells["locality_code"].astype(str), "ethnicities": [(e,) for e in loc_cells["ethnicity"]], "pct": loc_cells["pct"]}
+        {
+            "locality_code": loc_cells["locality_code"].astype(str),
+            "ethnicities": [(e,) for e in loc_cells["ethnicity"]],
+            "pct": loc_cells["pct"],
+        }
     )
     mt = f["census__mother_tongue_by_ethnicity"].rename(columns={"pct_of_ethnic_group": "pct"})
     rel = f["census__religion_by_ethnicity"].rename(columns={"pct_of_affiliated_in_ethnic_group": "pct"})
@@ -191,27 +206,33 @@ def build_inputs(frames: dict[str, pd.DataFrame]) -> CensusInputs:
         ethnicity_raion_cells=raion_cells,
         ethnicity_locality_cells=loc_cells,
         mother_tongue_by_ethnicity=mt,
-        mother_tongue_national=f["census__native_language"].set_index("mother_tongue")["population"].astype(float),
-        romanian_vs_moldovan_prior=f["assumptions__assumption_mother_tongue_romanian_odds"].set_index("ethnicity")[
-            "romanian_to_moldovan_odds"
-        ],
+        mother_tongue_national=f["census__native_language"]
+        .set_index("mother_tongue")["population"]
+        .astype(float),
+        romanian_vs_moldovan_prior=f["assumptions__assumption_mother_tongue_romanian_odds"].set_index(
+            "ethnicity"
+        )["romanian_to_moldovan_odds"],
         religion_by_ethnicity=rel,
         religion_national=f["census__religion_national"].set_index("religion")["population"].astype(float),
         marital_15plus_pct=marital.set_index("marital_status")["pct_2024"],
-        marital_prior=_with_bounds(f["assumptions__assumption_marital_status_by_age_sex"]).rename(columns={"share_pct": "share"}),
+        marital_prior=_with_bounds(f["assumptions__assumption_marital_status_by_age_sex"]).rename(
+            columns={"share_pct": "share"}
+        ),
         education_10plus_pct=edu.set_index("education_level")["pct"],
         education_children=f["assumptions__assumption_education_attainment_age_10_17"].rename(
             columns={"age_min": "age_lo", "age_max": "age_hi", "share_pct": "share"}
         ),
-        education_prior=_with_bounds(f["assumptions__assumption_education_by_age_sex_area"]).rename(columns={"share_pct": "share"}),
+        education_prior=_with_bounds(f["assumptions__assumption_education_by_age_sex_area"]).rename(
+            columns={"share_pct": "share"}
+        ),
         employment_targets=employment_targets(lfs, teens, single),
         employment_rate_20_64=rates,
         employment_prior=_with_bounds(f["assumptions__assumption_employment_status_by_age_sex_area"]).rename(
             columns={"share_pct": "share"}
         ),
-        employment_education_factor=f["assumptions__assumption_employment_odds_by_education"].set_index("education_level")[
-            "employment_odds"
-        ],
+        employment_education_factor=f["assumptions__assumption_employment_odds_by_education"].set_index(
+            "education_level"
+        )["employment_odds"],
         status_age_rules=f["assumptions__assumption_status_age_rules"],
         isco_by_sex_area=isco_area.rename(columns={"share_pct": "pct"}),
         isco_education_weight=compat.rename(columns={"relative_weight": "weight"}),
