@@ -39,8 +39,8 @@ DEFAULT_KEY_ENV = {
 ENV_HELP = """\
 Environment variables read by moldova_personas.config.load_settings (ALIAS = CREATIVE|BALANCED|FAST):
   MOLDOVA_LLM_<ALIAS>            litellm model string, e.g. dashscope/qwen-turbo, openai/Qwen2.5-7B
-  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama); comma-separated = a pool of servers;
-                                 MOLDOVA_LLM_<ALIAS>_API_BASE wins
+  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama); comma-separated = a
+                                 pool of servers; MOLDOVA_LLM_<ALIAS>_API_BASE wins
   MOLDOVA_LLM_API_KEY_ENV        NAME of the env var holding the key (MOLDOVA_LLM_<ALIAS>_API_KEY_ENV wins)
   MOLDOVA_LLM_TIMEOUT            per-call timeout in seconds
   MOLDOVA_LLM_MAX_CONCURRENCY    concurrent calls

@@ -282,7 +282,9 @@ FIT_SOURCES = {
     "census__ethnicity_national": "ethnicity_national, ethnicity_age_profile",
     "census__ethnicity_by_area": "ethnicity_by_area, ethnicity_age_profile",
     "census__ethnicity_by_region": "ethnicity_by_region, ethnicity_national, ethnicity_age_profile",
-    "census__native_language": "native_language, mother_tongue_by_ethnicity, assumption_mother_tongue_romanian_odds",
+    "census__native_language": (
+        "native_language, mother_tongue_by_ethnicity, assumption_mother_tongue_romanian_odds"
+    ),
     "census__religion_national": "religion_national, religion_by_ethnicity",
     "census__marital_status": "marital_status, population_single_age_2024_approx",
     "census__education_level": "education_level, assumption_education_attainment_age_10_17",

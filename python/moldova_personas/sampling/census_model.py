@@ -488,7 +488,7 @@ def fit(inputs: CensusInputs) -> FittedModel:
     age_dist = np.zeros((2, len(AGE_GROUPS), len(AGES)))
     for s, share in enumerate((fem, 1 - fem)):
         for b in range(len(AGE_GROUPS)):
-            age_dist[s, b] = np.where(AGE_BAND_OF_AGE == b, weights * share, 0.0)
+            age_dist[s, b] = np.where(b == AGE_BAND_OF_AGE, weights * share, 0.0)
     age_dist = _normalise(age_dist)
     pop_sab = stage_a.sum(axis=(0, 3))  # (sex, band)
     pop_sabr = np.einsum("lsae,lr->sar", stage_a, np.eye(2)[loc["area_idx"].to_numpy()])

@@ -28,7 +28,7 @@ def rake(joint: np.ndarray, margins: list[Margin], max_iter: int = 200, tol: flo
     Returns a report {margin name: max relative deviation after the last pass, 'iterations': n}.
     """
     report: dict = {}
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported after the loop)
         worst = 0.0
         for margin in margins:
             current = margin.collapse(joint)
