@@ -40,10 +40,12 @@ TEST_DIR := $(CURDIR)/target/test
 TEST_ENV := MOLDOVA_DUCKDB_PATH=$(TEST_DIR)/db.duckdb MOLDOVA_LLM_STATE_DIR=$(TEST_DIR)/state \
 	MOLDOVA_EXPORT_ROOT=$(TEST_DIR)/releases
 
-test: check-census ## The dbt build and tests of the 1K tier (own database), then pytest on top of it
+test: check-census ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest on top
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(DBT) build --vars '{seed: $(SEED), generation_log_dir: $(TEST_DIR)/logs}' \
 		--target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs
+	$(TEST_ENV) $(DBT) docs generate --target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs
+	$(MAKE) --no-print-directory lint
 	MOLDOVA_TEST_DB=$(TEST_DIR)/db.duckdb $(BIN)/pytest -q
 
 .PHONY: lint
