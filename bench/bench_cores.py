@@ -62,6 +62,8 @@ def main() -> None:
         "--select",
         "+int_census_model",
         "+int_census_targets",
+        "+path:models/staging/reference",
+        "+path:models/staging/narration",
         "--exclude",
         "int_census_model",
         "--indirect-selection",
