@@ -1,36 +1,7 @@
-from moldova_personas.cores import census_targets
+from moldova_personas.cores import census_targets_of_model
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # dbt.ref needs literal names, so every census and assumption input is listed here.
-    frames = {
-        "census__localities": dbt.ref("stg_census__localities").df(),
-        "census__population_single_age_2024_approx": dbt.ref("stg_census__population_single_age_2024_approx").df(),
-        "census__ethnicity_national": dbt.ref("stg_census__ethnicity_national").df(),
-        "census__ethnicity_age_profile": dbt.ref("stg_census__ethnicity_age_profile").df(),
-        "census__ethnicity_by_area": dbt.ref("stg_census__ethnicity_by_area").df(),
-        "census__ethnicity_by_region": dbt.ref("stg_census__ethnicity_by_region").df(),
-        "census__mother_tongue_by_ethnicity": dbt.ref("stg_census__mother_tongue_by_ethnicity").df(),
-        "census__native_language": dbt.ref("stg_census__native_language").df(),
-        "census__religion_by_ethnicity": dbt.ref("stg_census__religion_by_ethnicity").df(),
-        "census__religion_national": dbt.ref("stg_census__religion_national").df(),
-        "census__marital_status": dbt.ref("stg_census__marital_status").df(),
-        "census__education_level": dbt.ref("stg_census__education_level").df(),
-        "census__employment_status": dbt.ref("stg_census__employment_status").df(),
-        "assumptions__assumption_age_sex_adults_2024": dbt.ref("stg_assumptions__assumption_age_sex_adults_2024").df(),
-        "assumptions__assumption_open_age_group": dbt.ref("stg_assumptions__assumption_open_age_group").df(),
-        "assumptions__assumption_mother_tongue_romanian_odds": dbt.ref("stg_assumptions__assumption_mother_tongue_romanian_odds").df(),
-        "assumptions__assumption_ethnicity_locality_cells": dbt.ref("stg_assumptions__assumption_ethnicity_locality_cells").df(),
-        "assumptions__assumption_marital_status_by_age_sex": dbt.ref("stg_assumptions__assumption_marital_status_by_age_sex").df(),
-        "assumptions__assumption_education_by_age_sex_area": dbt.ref("stg_assumptions__assumption_education_by_age_sex_area").df(),
-        "assumptions__assumption_education_attainment_age_10_17": dbt.ref("stg_assumptions__assumption_education_attainment_age_10_17").df(),
-        "assumptions__assumption_employment_status_by_age_sex_area": dbt.ref("stg_assumptions__assumption_employment_status_by_age_sex_area").df(),
-        "assumptions__assumption_employment_odds_by_education": dbt.ref("stg_assumptions__assumption_employment_odds_by_education").df(),
-        "assumptions__assumption_lfs_teen_status": dbt.ref("stg_assumptions__assumption_lfs_teen_status").df(),
-        "assumptions__assumption_status_age_rules": dbt.ref("stg_assumptions__assumption_status_age_rules").df(),
-        "assumptions__assumption_isco_major_by_sex_area": dbt.ref("stg_assumptions__assumption_isco_major_by_sex_area").df(),
-        "assumptions__assumption_isco_education_compatibility": dbt.ref("stg_assumptions__assumption_isco_education_compatibility").df(),
-        "reference__occupation_titles": dbt.ref("stg_reference__occupation_titles").df(),
-    }
-    return census_targets(frames)
+    # The fit computed these targets from the census seeds; storing them here lets analysts read them.
+    return census_targets_of_model(dbt.ref("int_census_model"))

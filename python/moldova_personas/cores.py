@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from moldova_personas.sampling.census_model import FittedModel, adult_locality_population, adult_targets, fit
+from moldova_personas.sampling.census_model import FittedModel, fit
 from moldova_personas.sampling.cores import TIER_SIZES, CoreSampler, Reference
 from moldova_personas.sampling.inputs import build_inputs
 
@@ -67,10 +67,9 @@ def load_census_model(table) -> FittedModel:
     return pickle.loads(zlib.decompress(frame["model_blob"].iloc[0]))
 
 
-def census_targets(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The census tables moved to the adult universe: what the fit mart tests against."""
-    inputs = build_inputs(frames)
-    return adult_targets(inputs, adult_locality_population(inputs))
+def census_targets_of_model(model_table) -> pd.DataFrame:
+    """The targets the fitted model was raked to (computed by `census_targets` during the fit)."""
+    return load_census_model(model_table).targets
 
 
 # -- sampling -----------------------------------------------------------------------------------
