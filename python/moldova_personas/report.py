@@ -30,21 +30,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-TIER_TABLES = ("tier_1k", "tier_25k", "tier_100k", "tier_1m")
-TEXT_FIELDS = (
-    "persona",
-    "professional_persona",
-    "sports_persona",
-    "arts_persona",
-    "travel_persona",
-    "culinary_persona",
-    "cultural_background",
-    "skills_and_expertise",
-    "hobbies_and_interests",
-    "career_goals_and_ambitions",
+from moldova_personas.schema import (  # noqa: E402
+    NARRATIVE_FIELDS,
+    NARRATIVE_LIST_FIELDS,
+    NARRATIVE_TEXT_FIELDS,
 )
-LIST_FIELDS = ("skills_and_expertise_list", "hobbies_and_interests_list")
-NARRATIVE_FIELDS = TEXT_FIELDS + LIST_FIELDS
+
+TIER_TABLES = ("tier_1k", "tier_25k", "tier_100k", "tier_1m")
+TEXT_FIELDS, LIST_FIELDS = NARRATIVE_TEXT_FIELDS, NARRATIVE_LIST_FIELDS
 
 # census_table (int_census_targets) -> labels_ro dimension of its categories.
 TABLE_DIMENSION = {
