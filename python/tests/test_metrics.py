@@ -65,3 +65,78 @@ def test_constraint_consequence_hit():
     out = {r["persona_id"]: r for r in quality.constraint_consequences(corpus).to_pylist()}
     assert out["p0"]["is_hit"] and out["p0"]["is_mentioned"]
     assert out["p1"]["is_mentioned"] and not out["p1"]["is_hit"]
+
+
+TRICKY = [
+    "„Ana-Maria merge la piață. — Ion vine!   «Şcoala» e ŢARĂ… apoi 3 mere. Vasile-. Gata",
+    "",
+    "Un singur cuvânt",
+    "Привет, мир. Ea zice: «bine». ...Și gata!Nu. x-y-z -- a",
+]
+
+
+def test_tokenizer_matches_the_regex_definition():
+    """Kernel tokens and sentence starters equal DuckDB's regexp_extract_all with TOKEN_RE / STARTER_RE."""
+    from moldova_personas import kernels
+
+    con = duckdb.connect()
+    raw = [t.encode() for t in TRICKY]
+    data = np.frombuffer(b"".join(raw), dtype=np.uint8)
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in raw])])
+    tok = kernels.tokenize(data, offsets)
+    for i, text in enumerate(TRICKY):
+        words, starters = con.execute(
+            "select regexp_extract_all(replace(replace(lower(?), 'ş', 'ș'), 'ţ', 'ț'), ?),"
+            " regexp_extract_all(?, ?, 1)",
+            [text, quality.TOKEN_RE, text, quality.STARTER_RE],
+        ).fetchone()
+        lo, hi = tok["token_offsets"][i : i + 2]
+        assert tok["tokens"][lo:hi].tolist() == [kernels.token_hash(w) for w in words], text
+        lo, hi = tok["starter_offsets"][i : i + 2]
+        got = [
+            bytes(data[p : p + n]).decode()
+            for p, n in zip(tok["starter_pos"][lo:hi], tok["starter_len"][lo:hi], strict=True)
+        ]
+        assert got == starters, text
+
+
+def test_lsh_candidate_pairs_match_datasketch():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 2**32, (300, 128), dtype=np.uint64)
+    for i in range(0, 297, 3):  # plant shared bands: whole and partial copies
+        sig[i + 1, :64] = sig[i, :64]
+    for i in range(0, 300, 7):
+        sig[i, 100:] = sig[(i * 5) % 300, 100:]
+    indexed = np.ones(300, dtype=bool)
+    indexed[::50] = False
+    ours = {tuple(p) for p in quality.lsh_candidate_pairs(sig, indexed, 0.5, 128).tolist()}
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lean = {
+        i: LeanMinHash(seed=1, hashvalues=sig[i], scheme="legacy") for i in np.flatnonzero(indexed).tolist()
+    }
+    for i, m in lean.items():
+        lsh.insert(i, m)
+    theirs = {(min(i, j), max(i, j)) for i, m in lean.items() for j in lsh.query(m) if j != i}
+    assert ours == theirs
+    assert len(ours) > 100
+
+
+def test_fused_token_signatures_match_datasketch():
+    """The fused shingling + MinHash kernel equals datasketch MinHash over the same shingles."""
+    from moldova_personas import kernels
+
+    rng = np.random.default_rng(5)
+    lengths = [0, 3, 4, 5, 9, 40, 301]  # below, at and above the shingle size; odd block remainders
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    tokens = rng.integers(0, 2**63, offsets[-1], dtype=np.int64).astype(np.uint64)
+    a, b = quality._permutations(128, 1)
+    sig, n_shingles = kernels.signatures_of_tokens(tokens, offsets, 5, a, b)
+    assert n_shingles.tolist() == [max(n - 4, 0) for n in lengths]
+    flat = kernels.shingles_of_tokens(tokens, offsets, 5)
+    starts = np.concatenate([[0], np.cumsum(n_shingles)])
+    for d in range(len(lengths)):
+        m = MinHash(num_perm=128, seed=1, scheme="legacy", hashfunc=lambda x: x)
+        m.update_batch([int(x) for x in flat[starts[d] : starts[d + 1]]])
+        assert (sig[d] == m.hashvalues).all(), d
