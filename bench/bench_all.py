@@ -96,9 +96,10 @@ def main() -> None:
                 "--concurrency",
                 str(concurrency),
                 "--calls",
-                str(concurrency * 10),
+                str(concurrency * 30),  # 30 s of ideal work: start-up and the last wave stay small
             ],
         )
+    step("kill -9 a 25K narration midway, re-run (fake server)", [PY, "bench/bench_crash_resume.py"])
     print(f"\nload average at the end: {os.getloadavg()}")
 
 

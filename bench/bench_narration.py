@@ -99,17 +99,18 @@ def server_bench(args: argparse.Namespace, tmp: Path) -> None:
             {**base, "state_dir": str(tmp / "w2"), "log_dir": str(tmp / "w2")},
         )  # warm-up: connections, router
         cores = conftest.make_cores(args.calls, seed=12)
-        own0, srv0 = time.process_time(), _proc_cpu(server.pid)
+        (own0, kids0), srv0 = _cpu(), _proc_cpu(server.pid)
         t0 = time.perf_counter()
         out = narrate_cores(cores, {**base, "state_dir": str(tmp / "s2"), "log_dir": str(tmp / "l2")})
         dt = time.perf_counter() - t0
-        own1, srv1 = time.process_time(), _proc_cpu(server.pid)
+        (own1, kids1), srv1 = _cpu(), _proc_cpu(server.pid)
         rate = out.num_rows / dt
         ideal = args.concurrency / args.delay
         print(
             f"fake server {args.delay:.1f} s/call, concurrency {args.concurrency}: {out.num_rows} calls in "
             f"{dt:.1f} s = {rate:.1f} calls/s = {100 * rate / ideal:.0f}% of ideal {ideal:.0f}/s "
             f"(target >= 90%); CPU/call: client {1000 * (own1 - own0) / out.num_rows:.1f} ms, "
+            f"validation workers {1000 * (kids1 - kids0) / out.num_rows:.1f} ms, "
             f"server {1000 * (srv1 - srv0) / out.num_rows:.1f} ms "
             f"(server busy {100 * (srv1 - srv0) / dt:.0f}%); load {os.getloadavg()[0]:.2f}"
         )

@@ -25,7 +25,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,6 +37,7 @@ os.environ.setdefault("EXPERIMENTAL_OPENAI_BASE_LLM_HTTP_HANDLER", "True")
 
 import litellm  # noqa: E402
 from litellm import CustomLLM, Router  # noqa: E402
+from litellm.litellm_core_utils.litellm_logging import Logging as LiteLLMLogging  # noqa: E402
 from litellm.types.router import AllowedFailsPolicy  # noqa: E402
 from litellm.types.utils import Choices, Message, ModelResponse, Usage  # noqa: E402
 
@@ -194,6 +195,7 @@ def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
         # litellm_params they would be re-registered on every call (litellm.register_model rebuilds
         # its lower-cased copy of the whole price map each time: ~4 ms of CPU per call).
         model_info["input_cost_per_token"], model_info["output_cost_per_token"] = price
+        model_info[OWN_PRICE_KEY] = True  # priced here: cost = tokens x these prices (_own_price_cost)
     if alias.json_mode and alias.provider != "offline":
         params["response_format"] = {"type": "json_object"}
     if alias.api_base:
@@ -240,6 +242,38 @@ def _price_per_token(alias: Any) -> tuple[float, float] | None:
     if alias.provider == "offline" or _known_price(alias.model):
         return None
     return 0.0, 0.0
+
+
+OWN_PRICE_KEY = "moldova_own_price"
+
+
+def _own_price_cost(litellm_cost: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap litellm's Logging.response_cost_calculator: for a deployment whose per-token prices this
+    config sets (model_info[OWN_PRICE_KEY]), the cost is prompt tokens x input price + completion tokens
+    x output price, which is what litellm's generic path computes for such a model after ~2 ms of CPU
+    (price-map lookups, tool/cache/reasoning breakdowns, zero-cost diagnostics). Every other call,
+    including models priced by litellm's own map, goes through litellm unchanged.
+    python/tests/test_llm_router.py checks the recorded cost over real HTTP."""
+
+    @functools.wraps(litellm_cost)
+    def response_cost_calculator(self: Any, result: Any, cache_hit: bool | None = None, **kwargs: Any) -> Any:
+        info = (getattr(self, "litellm_params", None) or {}).get("model_info") or {}
+        usage = getattr(result, "usage", None)
+        hit = cache_hit if cache_hit is not None else self.model_call_details.get("cache_hit", False)
+        if info.get(OWN_PRICE_KEY) and usage is not None and not hit:
+            prompt, completion = (
+                getattr(usage, "prompt_tokens", 0) or 0,
+                getattr(usage, "completion_tokens", 0) or 0,
+            )
+            return prompt * info["input_cost_per_token"] + completion * info["output_cost_per_token"]
+        return litellm_cost(self, result, cache_hit=cache_hit, **kwargs)
+
+    response_cost_calculator.__wrapped_by_moldova__ = True  # type: ignore[attr-defined]
+    return response_cost_calculator
+
+
+if not getattr(LiteLLMLogging.response_cost_calculator, "__wrapped_by_moldova__", False):
+    LiteLLMLogging.response_cost_calculator = _own_price_cost(LiteLLMLogging.response_cost_calculator)
 
 
 class _Router(Router):

@@ -33,6 +33,10 @@ ENGLISH = (
 RUSSIAN = "Он работает на местном рынке и живёт с семьёй в небольшом доме. У семьи есть сад и огород. "
 
 
+# Fault kinds answered without a chat completion (errors, resets, non-JSON bodies); all others get one.
+ERROR_KINDS = {"500", "429", "401", "reset", "garbage", "malformed"}
+
+
 def narrator_answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
     """Fields the offline narrator writes for the spec embedded in the prompt."""
     from moldova_personas.narrator import offline
@@ -174,7 +178,27 @@ class FakeOpenAIServer:
                     return queue.pop(0)
             return self.sticky.get(model) or self.sticky.get("*") or {"kind": "ok"}
 
+    @staticmethod
+    def _content(kind: str, messages: list[dict[str, Any]]) -> tuple[str, str]:
+        """(message content, finish_reason) of an answer of this kind."""
+        if kind == "empty":
+            return "", "stop"
+        fields = narrator_answer(messages)
+        if kind in ("english", "russian"):
+            filler = ENGLISH if kind == "english" else RUSSIAN
+            fields = {
+                k: (v if isinstance(v, list) else (filler * (len(v) // len(filler) + 1))[: len(v)])
+                for k, v in fields.items()
+            }
+        if kind == "huge":
+            fields["cultural_background"] = fields["cultural_background"] * 400
+        content = json.dumps(fields, ensure_ascii=False)
+        if kind == "length":
+            return content[: len(content) // 3], "length"
+        return content, "stop"
+
     async def _chat(self, request: web.Request) -> web.StreamResponse:
+        started = time.monotonic()
         raw = await request.read()
         body = json.loads(raw)
         model = body.get("model", "")
@@ -192,8 +216,13 @@ class FakeOpenAIServer:
         }
         with self._lock:
             self.log.append(entry)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        # The answer is written before waiting: a provider with `delay` latency answers `delay` after the
+        # request, however long writing took (writing after the wait would queue 64 answers behind each
+        # other on this single-threaded server and add their CPU time to every latency).
+        content, finish = ("", "stop") if kind in ERROR_KINDS else self._content(kind, messages)
+        remaining = started + self.delay - time.monotonic()
+        if remaining > 0:
+            await asyncio.sleep(remaining)
         if kind == "slow":
             await asyncio.sleep(float(fault.get("seconds", 30)))
         if kind == "500":
@@ -226,25 +255,6 @@ class FakeOpenAIServer:
             return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         if kind == "malformed":
             return web.Response(text='{"id": "x", "choices": [ {"message": ', content_type="application/json")
-        finish = "stop"
-        if kind == "empty":
-            content = ""
-        elif kind in ("english", "russian"):
-            fields = narrator_answer(messages)
-            filler = ENGLISH if kind == "english" else RUSSIAN
-            fields = {
-                k: (v if isinstance(v, list) else (filler * (len(v) // len(filler) + 1))[: len(v)])
-                for k, v in fields.items()
-            }
-            content = json.dumps(fields, ensure_ascii=False)
-        else:
-            content = json.dumps(narrator_answer(messages), ensure_ascii=False)
-            if kind == "length":
-                content, finish = content[: len(content) // 3], "length"
-            elif kind == "huge":
-                fields = json.loads(content)
-                fields["cultural_background"] = fields["cultural_background"] * 400
-                content = json.dumps(fields, ensure_ascii=False)
         prompt_chars = sum(len(str(m.get("content", ""))) for m in messages)
         payload = {
             "id": f"chatcmpl-{digest[:12]}",

@@ -201,3 +201,31 @@ def test_comma_separated_api_base_is_a_load_balanced_pool(fake_server):
     assert len(pool) == 2
     assert {d["litellm_params"]["api_base"] for d in pool} == {url, f"{url}/"}
     assert len({d["model_info"]["id"] for d in pool}) == 2
+
+
+def test_cost_from_configured_and_litellm_prices(server, dirs):
+    """A configured price is applied per token (llm._own_price_cost); a model in litellm's price map keeps
+    litellm's own cost calculation. Both over real HTTP; the rows and the attempt log agree."""
+    import litellm
+
+    priced = fake_settings(server, dirs)
+    priced["creative"] = {
+        **priced["creative"],
+        "price_per_1k_prompt_usd": 0.5,
+        "price_per_1k_completion_usd": 1.5,
+    }
+    row = narrate_cores(make_cores(1), priced).to_pylist()[0]
+    assert row["model_used"] == "openai/creative-m"
+    expected = row["prompt_tokens"] * 0.5 / 1000 + row["completion_tokens"] * 1.5 / 1000
+    assert row["cost_usd"] == pytest.approx(expected, rel=1e-6) and expected > 0
+    assert log_lines(dirs)[-1]["cost_usd"] == pytest.approx(expected, rel=1e-6)
+
+    known = fake_settings(server, {k: f"{v}/known" for k, v in dirs.items()})
+    known["creative"] = {**known["creative"], "model": "openai/gpt-4o-mini"}
+    row = narrate_cores(make_cores(1, seed=3), known).to_pylist()[0]
+    info = litellm.get_model_info("gpt-4o-mini")
+    expected = (
+        row["prompt_tokens"] * info["input_cost_per_token"]
+        + row["completion_tokens"] * info["output_cost_per_token"]
+    )
+    assert row["cost_usd"] == pytest.approx(expected, rel=1e-6) and expected > 0
