@@ -1,9 +1,10 @@
-"""Compiled (numba) inner loops of the quality marts: per-token work over ~110M tokens at 100K personas.
+"""Compiled (numba) inner loops of the quality marts: per-token work over ~95M tokens at 100K personas.
 
 numpy needs one temporary array per arithmetic step (MinHash over 128 permutations was ~8 full passes over
 shingles x 128 values); these loops do each token once, in registers, in parallel over documents. Every
 kernel is pure: same inputs, same outputs, whatever the thread count (documents never share an output).
-Compiled code is cached next to this file (numba `cache=True`), so only the first build pays ~5 s of JIT.
+Compiled code is cached next to this file (numba `cache=True`), so only the first build pays the JIT
+(~50 s for all kernels on this 2-core machine).
 """
 
 from __future__ import annotations
@@ -54,14 +55,25 @@ COMBINE = np.array(
 
 
 @njit(cache=True, inline="always")
-def _shingle(tokens: np.ndarray, start: int, k: int, combine: np.ndarray) -> np.uint64:
-    h = np.uint64(0)
-    for j in range(k):
-        h += tokens[start + j] * combine[j]
+def _mix(h: np.uint64) -> np.uint64:
     h ^= h >> SHIFT29
     h *= MIX
     h ^= h >> SHIFT32
-    return h & MAX_HASH
+    return h
+
+
+@njit(cache=True, inline="always")
+def _gram(tokens: np.ndarray, start: int, k: int) -> np.uint64:
+    """64-bit hash of the word k-gram tokens[start:start + k] (trigrams use it whole, shingles 32 bits)."""
+    h = np.uint64(0)
+    for j in range(k):
+        h += tokens[start + j] * COMBINE[j]
+    return _mix(h)
+
+
+@njit(cache=True, inline="always")
+def _shingle(tokens: np.ndarray, start: int, k: int) -> np.uint64:
+    return _gram(tokens, start, k) & MAX_HASH
 
 
 @njit(cache=True, inline="always")
@@ -112,10 +124,10 @@ def signatures_of_tokens(
         s = offsets[d]
         # four shingles per pass over the permutations: 1.8x faster than one (fewer loads/stores of sig)
         while s + 4 <= last:
-            h0 = _shingle(tokens, s, k, COMBINE)
-            h1 = _shingle(tokens, s + 1, k, COMBINE)
-            h2 = _shingle(tokens, s + 2, k, COMBINE)
-            h3 = _shingle(tokens, s + 3, k, COMBINE)
+            h0 = _shingle(tokens, s, k)
+            h1 = _shingle(tokens, s + 1, k)
+            h2 = _shingle(tokens, s + 2, k)
+            h3 = _shingle(tokens, s + 3, k)
             for p in range(a.shape[0]):
                 ap, bp = a[p], b[p]
                 m01 = min(_permuted(h0, ap, bp), _permuted(h1, ap, bp))
@@ -123,7 +135,7 @@ def signatures_of_tokens(
                 sig[p] = min(sig[p], min(m01, m23))
             s += 4
         while s < last:
-            _update(sig, _shingle(tokens, s, k, COMBINE), a, b)
+            _update(sig, _shingle(tokens, s, k), a, b)
             s += 1
         n_shingles[d] = max(last - offsets[d], 0)
     return out, n_shingles
@@ -143,7 +155,7 @@ def _shingles(tokens: np.ndarray, offsets: np.ndarray, k: int) -> np.ndarray:
     pos = 0
     for d in range(offsets.shape[0] - 1):
         for s in range(offsets[d], offsets[d + 1] - k + 1):
-            out[pos] = _shingle(tokens, s, k, COMBINE)
+            out[pos] = _shingle(tokens, s, k)
             pos += 1
     return out
 
@@ -176,14 +188,6 @@ FNV_PRIME = np.uint64(0x100000001B3)
 HYPHEN = 0x2D
 # Sentence-start scanner states (the starter regex (?:^|[.!?…]\s+)[„"«»“”'—–\-\s]*(\pL+), as a machine).
 _NONE, _TERM, _START = 0, 1, 2
-
-
-@njit(cache=True, inline="always")
-def _mix(h: np.uint64) -> np.uint64:
-    h ^= h >> SHIFT29
-    h *= MIX
-    h ^= h >> SHIFT32
-    return h
 
 
 @njit(cache=True, inline="always")
@@ -364,11 +368,6 @@ def tokenize(data: np.ndarray, offsets: np.ndarray) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------------------------------
 # Per-text word statistics: trigrams, within-text repetition, MATTR
 # --------------------------------------------------------------------------------------------------
-@njit(cache=True, inline="always")
-def _trigram(tokens: np.ndarray, i: int) -> np.uint64:
-    return _mix(tokens[i] * COMBINE[0] + tokens[i + 1] * COMBINE[1] + tokens[i + 2] * COMBINE[2])
-
-
 @_one_at_a_time
 @njit(cache=True, parallel=True)
 def text_word_stats(tokens: np.ndarray, offsets: np.ndarray, window: int):
@@ -388,7 +387,7 @@ def text_word_stats(tokens: np.ndarray, offsets: np.ndarray, window: int):
     for d in prange(n):
         s, m = offsets[d], n_tri[d]
         for j in range(m):
-            tri[tri_off[d] + j] = _trigram(tokens, s + j)
+            tri[tri_off[d] + j] = _gram(tokens, s + j, 3)
         if m > 0:
             srt = np.sort(tri[tri_off[d] : tri_off[d] + m])
             k = 0
@@ -436,12 +435,16 @@ def sequence_hashes(tokens: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
+def normalise(word: str) -> str:
+    """A word as the tokenizer sees it: lowercase, cedilla letters unified (ş->ș, ţ->ț)."""
+    return "".join(chr(LOWER[ord(ch)]) if ord(ch) < 0x10000 else ch for ch in word)
+
+
 def token_hash(word: str) -> int:
     """The tokenizer's hash of one token, in plain Python (tests and tools)."""
     h = int(FNV_OFFSET)
-    for ch in word:
-        cp = ord(ch)
-        h = ((h ^ int(LOWER[cp] if cp < 0x10000 else cp)) * int(FNV_PRIME)) & 0xFFFFFFFFFFFFFFFF
+    for ch in normalise(word):
+        h = ((h ^ ord(ch)) * int(FNV_PRIME)) & 0xFFFFFFFFFFFFFFFF
     h ^= h >> 29
     h = (h * int(MIX)) & 0xFFFFFFFFFFFFFFFF
     return h ^ (h >> 32)

@@ -177,6 +177,10 @@ def register_offline_provider() -> None:
 # --------------------------------------------------------------------------------------------------
 # Router
 # --------------------------------------------------------------------------------------------------
+# model_info flag of deployments whose per-token prices this config sets (see _own_price_cost).
+OWN_PRICE_KEY = "moldova_own_price"
+
+
 def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
     alias = settings.alias(name)
     params: dict[str, Any] = {
@@ -242,9 +246,6 @@ def _price_per_token(alias: Any) -> tuple[float, float] | None:
     if alias.provider == "offline" or _known_price(alias.model):
         return None
     return 0.0, 0.0
-
-
-OWN_PRICE_KEY = "moldova_own_price"
 
 
 def _own_price_cost(litellm_cost: Callable[..., Any]) -> Callable[..., Any]:

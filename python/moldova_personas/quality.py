@@ -104,12 +104,16 @@ def _utf8_buffers(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)), offsets
 
 
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal consecutive values starts (the first element always does)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+
+
 def _run_lengths(sorted_values: np.ndarray) -> np.ndarray:
     """Lengths of the runs of equal values of a sorted array."""
-    if len(sorted_values) == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
-    return np.diff(np.append(starts, len(sorted_values)))
+    return np.diff(np.append(_run_starts(sorted_values), len(sorted_values)))
 
 
 def _length_stats(data: np.ndarray, offsets: np.ndarray, low: int, high: int) -> dict[str, Any]:
@@ -183,8 +187,9 @@ def _starter_stats(
     p = counts / total
 
     def word(i: int) -> str:
-        text = bytes(data[pos[first[i]] : pos[first[i]] + length[first[i]]]).decode("utf-8")
-        return text.lower().replace("ş", "ș").replace("ţ", "ț")
+        return kernels.normalise(
+            bytes(data[pos[first[i]] : pos[first[i]] + length[first[i]]]).decode("utf-8")
+        )
 
     # ties on the top count resolve to the alphabetically first word, independent of row order
     top = min(np.flatnonzero(counts == counts.max()), key=word)
@@ -304,9 +309,7 @@ def constraint_consequences(corpus: Any, fields: Iterable[str] = NARRATIVE_TEXT_
     the marker patterns only on mentioning sentences: ~1.5 regex passes over the corpus instead of nine.
     """
     fields = list(fields)
-    unions = " union all ".join(
-        f"select persona_id, {_lit(f)} as field, coalesce({f}, '') as txt from corpus" for f in fields
-    )
+    unions = " union all ".join(f"select persona_id, coalesce({f}, '') as txt from corpus" for f in fields)
     mention = " ".join(
         f"when {_lit(cat)} then regexp_matches(sentence, {_lit(_fold(pat))})"
         for cat, pat in CONSTRAINT_CUES.items()
@@ -426,7 +429,7 @@ def lsh_candidate_pairs(sig: np.ndarray, indexed: np.ndarray, threshold: float, 
         members, bucket = rows[shared], bucket[shared]
         order = np.lexsort((members, bucket))
         members, bucket = members[order], bucket[order]
-        starts = np.flatnonzero(np.concatenate([[True], bucket[1:] != bucket[:-1]]))
+        starts = _run_starts(bucket)
         sizes = np.diff(np.append(starts, len(members)))
         two = starts[sizes == 2]  # most shared buckets hold a pair: one vectorised step
         pairs.append(np.stack([members[two], members[two + 1]], axis=1))
@@ -474,8 +477,8 @@ def near_duplicates(
     near = sim >= threshold
     n_near = np.bincount(src[near], minlength=n)
     # nearest candidate: highest estimated Jaccard, ties to the first persona by id
-    order = np.lexsort((dst, -sim, src))
-    first = order[np.concatenate([[True], src[order][1:] != src[order][:-1]])] if len(order) else order
+    by_src = np.lexsort((dst, -sim, src))
+    first = by_src[_run_starts(src[by_src])]
     best_sim = np.zeros(n)
     best_nb = np.full(n, -1, dtype=np.int64)
     best_sim[src[first]] = sim[first]
