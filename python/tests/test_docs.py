@@ -42,3 +42,15 @@ def test_exposures_cover_the_release_files_and_report(built_1k_db):  # noqa: F81
     manifest, _ = _artifacts(built_1k_db)
     names = {e["name"] for e in manifest["exposures"].values()}
     assert {"release_files", "quality_report"} <= names
+
+
+def test_sql_narrative_field_lists_match_the_python_schema():
+    """macros/narrative_fields.sql lists the same fields, in the same order, as schema.py."""
+    import re
+
+    from moldova_personas.schema import NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
+
+    text = (Path(__file__).resolve().parents[2] / "macros" / "narrative_fields.sql").read_text()
+    macros = dict(re.findall(r"macro (\w+)\(\).*?return\((\[.*?\])\)", text, flags=re.S))
+    assert re.findall(r"'(\w+)'", macros["narrative_text_fields"]) == list(NARRATIVE_TEXT_FIELDS)
+    assert re.findall(r"'(\w+)'", macros["narrative_list_fields"]) == list(NARRATIVE_LIST_FIELDS)

@@ -25,16 +25,7 @@ final as (
         opening_move,
         {{ list_sql | format('constraint_categories') }} as constraint_categories,
         {{ list_sql | format('anchors_used') }} as anchors_used,
-        persona,
-        professional_persona,
-        sports_persona,
-        arts_persona,
-        travel_persona,
-        culinary_persona,
-        cultural_background,
-        skills_and_expertise,
-        hobbies_and_interests,
-        career_goals_and_ambitions,
+        {{ narrative_text_fields() | join(',\n        ') }},
         {{ list_sql | format('skills_and_expertise_list') }} as skills_and_expertise_list,
         {{ list_sql | format('hobbies_and_interests_list') }} as hobbies_and_interests_list
     from personas

@@ -18,20 +18,10 @@ field_values as (
     unpivot (
         select
             persona_id,
-            persona,
-            professional_persona,
-            sports_persona,
-            arts_persona,
-            travel_persona,
-            culinary_persona,
-            cultural_background,
-            skills_and_expertise,
-            hobbies_and_interests,
-            career_goals_and_ambitions
+            {{ narrative_text_fields() | join(',\n            ') }}
         from narrated
     )
-    on persona, professional_persona, sports_persona, arts_persona, travel_persona, culinary_persona,
-    cultural_background, skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions
+    on {{ narrative_text_fields() | join(', ') }}
     into name field value text
 
 ),

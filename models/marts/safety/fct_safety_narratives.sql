@@ -3,12 +3,8 @@
     With var('safety_fixture', false) the rows of seeds/fixtures/fixture_unsafe_personas.csv replace the
     field text of the personas at their persona_index (the release-gate test plants unsafe text this way).
 #}
-{%- set fields = [
-    'persona', 'professional_persona', 'sports_persona', 'arts_persona', 'travel_persona',
-    'culinary_persona', 'cultural_background', 'skills_and_expertise', 'hobbies_and_interests',
-    'career_goals_and_ambitions',
-] -%}
-{%- set list_fields = ['skills_and_expertise_list', 'hobbies_and_interests_list'] -%}
+{%- set fields = narrative_text_fields() -%}
+{%- set list_fields = narrative_list_fields() -%}
 -- depends_on: {{ ref('fixture_unsafe_personas') }}
 
 with
