@@ -23,7 +23,7 @@ install: $(STAMP) ## Create .venv and install the pinned stack (idempotent)
 
 .PHONY: check-census
 check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix on bad input)
-	$(BIN)/python -m moldova_personas.census_checks seeds/census
+	$(BIN)/python -m moldova_personas.census.checks seeds/census
 
 .PHONY: run
 run: check-census ## Build the 1K tier end to end with the offline narrator (seeds -> cores -> narration -> marts -> exports)
@@ -60,7 +60,7 @@ bench: $(STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, qua
 
 .PHONY: report
 report: $(STAMP) ## HTML quality report per built tier (reports/<tier>/quality_report.html), readable offline
-	$(BIN)/python -m moldova_personas.report --db moldova_personas.duckdb --out reports
+	$(BIN)/python -m moldova_personas.release.report --db moldova_personas.duckdb --out reports
 
 .PHONY: verify
 verify: $(STAMP) ## Check the SHA-256 manifest of the current release of TIER (default tier_1k)

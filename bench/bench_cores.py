@@ -52,8 +52,8 @@ def dbt(*args: str) -> float:
 def main() -> None:
     import duckdb
 
-    from moldova_personas import cores
-    from moldova_personas.sampling.inputs import REQUIRED
+    from moldova_personas import dbt_models
+    from moldova_personas.census.inputs import REQUIRED
 
     print(f"machine: {machine()}")
     DB.parent.mkdir(parents=True, exist_ok=True)
@@ -79,10 +79,10 @@ def main() -> None:
     con.close()
 
     start = time.perf_counter()
-    model_table = cores.fit_census_model(frames)
+    model_table = dbt_models.fit_census_model(frames)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
-    table = cores.sample_tier(model_table, refs, "tier_1m", 42)
+    table = dbt_models.sample_tier(model_table, refs, "tier_1m", 42)
     sample_s = time.perf_counter() - start
     assert table.num_rows == N
     total = fit_s + sample_s

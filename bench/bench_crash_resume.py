@@ -29,7 +29,7 @@ CHILD = """
 import json, sys, time
 sys.path[:0] = [{py!r}, {tests!r}]
 import pyarrow.parquet as pq
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 cores = pq.read_table(sys.argv[2]).to_pylist()
 t0 = time.perf_counter()
 out = narrate_cores(cores, json.loads(sys.argv[1]))

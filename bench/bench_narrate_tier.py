@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from moldova_personas import cores
-from moldova_personas.narrate import narrate_cores
+from moldova_personas import dbt_models
+from moldova_personas.narration.runtime import narrate_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "target" / "bench" / "bench.duckdb"
@@ -32,7 +32,7 @@ def main() -> None:
     anchors = con.execute("select * from stg_narration__anchors").arrow()
     constraints = con.execute("select * from stg_narration__constraints").arrow()
     con.close()
-    table = cores.sample_tier(model, refs, args.tier, 42)
+    table = dbt_models.sample_tier(model, refs, args.tier, 42)
     with tempfile.TemporaryDirectory() as tmp:
         settings = {"narration": {"seed": 42, "state_dir": f"{tmp}/state", "log_dir": f"{tmp}/logs"}}
         start = time.perf_counter()

@@ -25,7 +25,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import conftest  # noqa: E402  (sample cores; narrator stand-in until the real one imports)
 
-from moldova_personas.narrate import narrate_cores  # noqa: E402
+from moldova_personas.narration.runtime import narrate_cores  # noqa: E402
 
 
 def _cpu() -> tuple[float, float]:
@@ -43,7 +43,7 @@ def _cpu() -> tuple[float, float]:
 
 def _children() -> list[int]:
     """Pids of the narration worker processes."""
-    from moldova_personas.narrator import workers
+    from moldova_personas.narration import workers
 
     pool = workers._pool
     return list(getattr(pool, "_processes", None) or {})

@@ -21,7 +21,7 @@ import time
 import duckdb
 import numpy as np
 
-from moldova_personas import quality
+from moldova_personas.metrics import quality
 from moldova_personas.schema import NARRATIVE_TEXT_FIELDS
 
 

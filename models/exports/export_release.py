@@ -1,4 +1,4 @@
-from moldova_personas.export import finalize_release
+from moldova_personas.release.export import finalize_release
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.export import prepare_staging
+from moldova_personas.release.export import prepare_staging
 
 
 def model(dbt, session):

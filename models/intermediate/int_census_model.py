@@ -1,4 +1,4 @@
-from moldova_personas.cores import fit_census_model
+from moldova_personas.dbt_models import fit_census_model
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.cores import census_targets_of_model
+from moldova_personas.dbt_models import census_targets_of_model
 
 
 def model(dbt, session):

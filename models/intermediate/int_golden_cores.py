@@ -1,4 +1,4 @@
-from moldova_personas.cores import golden_cores
+from moldova_personas.dbt_models import golden_cores
 
 
 def model(dbt, session):

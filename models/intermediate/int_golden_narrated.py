@@ -1,4 +1,4 @@
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.shards import narrate_release
+from moldova_personas.narration.shards import narrate_release
 
 
 def model(dbt, session):

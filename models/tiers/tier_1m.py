@@ -1,4 +1,4 @@
-from moldova_personas.cores import sample_tier
+from moldova_personas.dbt_models import sample_tier
 
 
 def model(dbt, session):

@@ -1,14 +1,9 @@
-"""Shared fixtures of the narration runtime tests: import path, sample cores, the fake OpenAI server.
-
-Until `moldova_personas.narrator.offline` lands, a tiny stand-in `write_fields` is installed here (and
-only here); the real module is used as soon as it imports.
-"""
+"""Shared fixtures of the narration runtime tests: import path, sample cores, the fake OpenAI server."""
 
 from __future__ import annotations
 
 import os
 import sys
-import types
 import uuid
 from pathlib import Path
 
@@ -22,7 +17,8 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_LOG", "CRITICAL")
 
 
-def _standin_write_fields(spec: dict) -> dict:
+def sample_fields(spec: dict) -> dict:
+    """A clean, valid record for validator tests (what a well-behaved writer returns)."""
     core, plan = spec["core"], spec["plan"]
     female = core.get("sex") == "female"
     a = "ă" if female else ""
@@ -70,16 +66,6 @@ def _standin_write_fields(spec: dict) -> dict:
     }
     return fields
 
-
-try:  # the colleague's narrator, when present
-    import moldova_personas.narrator.offline  # noqa: F401
-except ImportError:
-    import moldova_personas.narrator as _narrator
-
-    _mod = types.ModuleType("moldova_personas.narrator.offline")
-    _mod.write_fields = _standin_write_fields  # type: ignore[attr-defined]
-    sys.modules["moldova_personas.narrator.offline"] = _mod
-    _narrator.offline = _mod  # type: ignore[attr-defined]
 
 PLACES = (
     ("Chisinau", "mun. Chișinău", "Sectorul Botanica", "urban"),
@@ -158,7 +144,7 @@ def dirs(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_routers():
-    from moldova_personas import llm
+    from moldova_personas.narration import llm
 
     llm.reset_routers()
     yield

@@ -39,15 +39,15 @@ ERROR_KINDS = {"500", "429", "401", "reset", "garbage", "malformed"}
 
 def narrator_answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
     """Fields the offline narrator writes for the spec embedded in the prompt."""
-    from moldova_personas.narrator import offline
-    from moldova_personas.prompts import extract_spec
+    from moldova_personas.narration.offline import narrator as offline
+    from moldova_personas.narration.prompts import extract_spec
 
     user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
     return offline.write_fields(extract_spec(user))
 
 
 def _prompt_hash(messages: list[dict[str, Any]]) -> str:
-    from moldova_personas.prompts import prompt_hash
+    from moldova_personas.narration.prompts import prompt_hash
 
     try:
         return prompt_hash([{"role": m["role"], "content": str(m["content"])} for m in messages])
@@ -56,7 +56,7 @@ def _prompt_hash(messages: list[dict[str, Any]]) -> str:
 
 
 def _repair_hint(messages: list[dict[str, Any]]) -> str | None:
-    from moldova_personas.prompts import extract_spec
+    from moldova_personas.narration.prompts import extract_spec
 
     try:
         return extract_spec(str(messages[-1].get("content", ""))).get("repair_hint")

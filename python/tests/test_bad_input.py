@@ -19,9 +19,9 @@ from conftest import make_cores
 from dbt_helpers import run_dbt
 from fixtures_db import built_1k_db, private_copy  # noqa: F401 (pytest fixture)
 
-from moldova_personas.census_checks import validate_census
-from moldova_personas.config import MissingApiKeyError
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.census.checks import validate_census
+from moldova_personas.narration.runtime import narrate_cores
+from moldova_personas.narration.settings import MissingApiKeyError
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds" / "census"

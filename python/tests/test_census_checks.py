@@ -13,7 +13,7 @@ PYTHON_DIR = Path(__file__).resolve().parents[1]
 if str(PYTHON_DIR) not in sys.path:  # the package is not pip-installed in every checkout
     sys.path.insert(0, str(PYTHON_DIR))
 
-from moldova_personas.census_checks import (  # noqa: E402
+from moldova_personas.census.checks import (  # noqa: E402
     TABLES,
     CensusSeedError,
     validate_census,
@@ -173,7 +173,7 @@ def test_missing_file(seeds: Path) -> None:
 
 
 def test_cli_exit_codes(seeds: Path) -> None:
-    cmd = [sys.executable, "-m", "moldova_personas.census_checks"]
+    cmd = [sys.executable, "-m", "moldova_personas.census.checks"]
     env = {"PYTHONPATH": str(PYTHON_DIR), "PATH": "/usr/bin:/bin"}
     ok = subprocess.run([*cmd, str(SEEDS)], capture_output=True, text=True, env=env, check=False)
     assert ok.returncode == 0, ok.stderr

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, make_cores
 from fake_openai_server import closed_port_url
 
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 
 KEY = "sk-test-chaos-0123456789abcdef"
 ATTEMPTS_SQL = ROOT / "models" / "marts" / "generation" / "fct_generation_attempts.sql"

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from dbt_helpers import run_dbt
 
-from moldova_personas import cores
-from moldova_personas.sampling.inputs import REQUIRED
+from moldova_personas import dbt_models as cores
+from moldova_personas.census.inputs import REQUIRED
 
 REFERENCES = ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
 

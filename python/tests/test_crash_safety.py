@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, make_cores
 from test_chaos import attempts_mart
 
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 
 KEY = "sk-test-crash-0123456789abcdef"
 N = 40
@@ -32,7 +32,7 @@ CHILD = """
 import json, sys
 sys.path[:0] = [{py!r}, {tests!r}]
 import conftest
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 narrate_cores(conftest.make_cores({n}), json.loads(sys.argv[1]))
 """
 
@@ -115,7 +115,7 @@ def _run_and_kill(server, dirs, when: str) -> None:
         assert child.poll() is None, f"the run finished before the {when} kill point"
     finally:
         # SIGKILL to the child's own group (its id is the child's pid): a kill of the child alone leaves
-        # the worker-pool processes of moldova_personas.narrator.workers running as orphans
+        # the worker-pool processes of moldova_personas.narration.workers running as orphans
         os.killpg(child.pid, signal.SIGKILL)
         child.wait(10)
 

@@ -15,7 +15,7 @@ from conftest import make_cores
 from dbt_helpers import run_dbt
 from fixtures_db import built_1k_db, private_copy  # noqa: F401 (pytest fixture)
 
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 
 TIMESTAMPED = {"metadata.json", "MANIFEST.sha256"}
 

@@ -7,7 +7,7 @@ import re
 import yaml
 from conftest import ROOT
 
-from moldova_personas.export import COMPAT_COLUMNS, EXTENDED_COLUMNS, REFERENCE_COLUMNS, dataset_card
+from moldova_personas.release.export import COMPAT_COLUMNS, EXTENDED_COLUMNS, REFERENCE_COLUMNS, dataset_card
 
 
 def test_compat_columns_equal_the_reference_schema_table():

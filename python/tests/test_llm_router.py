@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import make_cores
 
-from moldova_personas.attempt_log import SPEC_KEYS
-from moldova_personas.config import MissingApiKeyError, load_settings
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.attempt_log import SPEC_KEYS
+from moldova_personas.narration.runtime import narrate_cores
+from moldova_personas.narration.settings import MissingApiKeyError, load_settings
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 
@@ -188,8 +188,8 @@ def test_secret_never_written(server, dirs):
 
 def test_comma_separated_api_base_is_a_load_balanced_pool(fake_server):
     """Two servers behind one alias: the Router spreads calls over both (scale-out against a pool)."""
-    from moldova_personas.config import load_settings
-    from moldova_personas.llm import build_router
+    from moldova_personas.narration.llm import build_router
+    from moldova_personas.narration.settings import load_settings
 
     url = fake_server.url
     settings = load_settings(

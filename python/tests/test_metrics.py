@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from moldova_personas import quality
+from moldova_personas.metrics import quality
 from moldova_personas.schema import NARRATIVE_TEXT_FIELDS
 
 
@@ -77,7 +77,7 @@ TRICKY = [
 
 def test_tokenizer_matches_the_regex_definition():
     """Kernel tokens and sentence starters equal DuckDB's regexp_extract_all with TOKEN_RE / STARTER_RE."""
-    from moldova_personas import kernels
+    from moldova_personas.metrics import kernels
 
     con = duckdb.connect()
     raw = [t.encode() for t in TRICKY]
@@ -125,7 +125,7 @@ def test_lsh_candidate_pairs_match_datasketch():
 
 def test_fused_token_signatures_match_datasketch():
     """The fused shingling + MinHash kernel equals datasketch MinHash over the same shingles."""
-    from moldova_personas import kernels
+    from moldova_personas.metrics import kernels
 
     rng = np.random.default_rng(5)
     lengths = [0, 3, 4, 5, 9, 40, 301]  # below, at and above the shingle size; odd block remainders

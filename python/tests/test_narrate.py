@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_cores
 
-from moldova_personas.attempt_log import AttemptLog, mask_text
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.attempt_log import AttemptLog, mask_text
+from moldova_personas.narration.runtime import narrate_cores
 
 KEY = "sk-narrate-KEY-abcdef0123456789"
 
@@ -89,7 +89,7 @@ CHILD = """
 import json, sys
 sys.path[:0] = [{py!r}, {tests!r}]
 import conftest
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 settings = json.loads(sys.argv[1])
 narrate_cores(conftest.make_cores({n}), settings)
 """

@@ -17,8 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "python"))
 
-from moldova_personas.narrator.offline import LENGTHS, write_fields  # noqa: E402
-from moldova_personas.narrator.planning import (  # noqa: E402
+from moldova_personas.narration.offline.narrator import LENGTHS, write_fields  # noqa: E402
+from moldova_personas.narration.planning import (  # noqa: E402
     CONSTRAINT_CATEGORIES,
     OPENING_MOVES,
     load_anchors,
@@ -224,7 +224,7 @@ def test_gender_agreement():
 
 
 def test_compound_perfect_is_invariable():
-    from moldova_personas.validators import consistency
+    from moldova_personas.narration.validators import consistency
 
     female = {**CORES[0], "sex": "female"}
     assert female["sex"] == "female"
@@ -240,7 +240,7 @@ def test_compound_perfect_is_invariable():
 
 
 def test_job_title_drives_job_content():
-    from moldova_personas.narrator.content import job_lines, job_skills
+    from moldova_personas.narration.offline.content import job_lines, job_skills
 
     assert "controlul accesului" in job_skills("agentă de pază")
     assert job_lines("muncitor agricol sezonier") != job_lines("viticultor")
@@ -248,8 +248,8 @@ def test_job_title_drives_job_content():
 
 
 def test_rural_only_anchors_stay_rural_and_chisinau_sectors_resolve():
-    from moldova_personas.narrator.planning import RURAL_ONLY_NATIONAL, locality_keys
-    from moldova_personas.narrator.romanian import home_phrase
+    from moldova_personas.narration.offline.romanian import home_phrase
+    from moldova_personas.narration.planning import RURAL_ONLY_NATIONAL, locality_keys
 
     for c, p in zip(CORES, PLANS, strict=True):
         if c["residence_type"] == "urban":

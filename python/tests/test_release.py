@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 from conftest import ROOT
 
-from moldova_personas.release import (
+from moldova_personas.release.contract import (
     bootstrap_metrics,
     current_release_id,
     main,
@@ -49,7 +49,7 @@ def _seed(name):
 
 def _contract(personas, baseline_from=None):
     arrays = persona_metric_arrays(personas if baseline_from is None else baseline_from)
-    from moldova_personas.release import metric_values
+    from moldova_personas.release.contract import metric_values
 
     base = pa.Table.from_pylist(
         [{"metric": m, "baseline_value": v, "source": "test"} for m, v in metric_values(arrays).items()]

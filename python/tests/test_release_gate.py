@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 from fixtures_db import built_1k_db  # noqa: F401 (pytest fixture)
 
-from moldova_personas.release import current_release_id, verify
+from moldova_personas.release.contract import current_release_id, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 from fixtures_db import built_1k_db  # noqa: F401 (pytest fixture)
 
-from moldova_personas import report
+from moldova_personas.release import report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = (

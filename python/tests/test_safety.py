@@ -8,9 +8,9 @@ import pyarrow as pa
 import pytest
 from conftest import ROOT
 
-from moldova_personas import attempt_log
-from moldova_personas.pii import find_pii, luhn_ok, mask_text
-from moldova_personas.safety import compile_patterns, find_claims, find_safety_findings
+from moldova_personas.metrics.pii import find_pii, luhn_ok, mask_text
+from moldova_personas.metrics.safety import compile_patterns, find_claims, find_safety_findings
+from moldova_personas.narration import attempt_log
 
 SEED = ROOT / "seeds" / "safety" / "sensitive_claim_patterns.csv"
 

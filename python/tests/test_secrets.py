@@ -10,7 +10,7 @@ from conftest import make_cores
 from dbt_helpers import run_dbt
 from fixtures_db import built_1k_db, private_copy  # noqa: F401 (pytest fixture)
 
-from moldova_personas.narrate import narrate_cores
+from moldova_personas.narration.runtime import narrate_cores
 
 SECRET = "sk-test-THISMUSTNOTLEAK-123"
 NEEDLES = (SECRET.encode(), b"THISMUSTNOTLEAK")

@@ -7,7 +7,7 @@ import pytest
 from dbt_helpers import run_dbt
 from fixtures_db import built_1k_db, private_copy  # noqa: F401 (pytest fixture)
 
-from moldova_personas.shards import parse_shard, shard_bounds
+from moldova_personas.narration.shards import parse_shard, shard_bounds
 
 
 def test_shard_spec_and_ranges():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import _standin_write_fields, make_cores
+from conftest import make_cores, sample_fields
 
-from moldova_personas import validators as v
-from moldova_personas.config import ValidatorThresholds
+from moldova_personas.narration import validators as v
+from moldova_personas.narration.settings import ValidatorThresholds
 
 CORE = make_cores(1)[0]  # female, 19, married, Sectorul Botanica
 PLAN = {
@@ -16,7 +16,7 @@ PLAN = {
 
 
 def clean():
-    return _standin_write_fields({"core": CORE, "plan": PLAN, "repair_hint": None, "attempt": 1})
+    return sample_fields({"core": CORE, "plan": PLAN, "repair_hint": None, "attempt": 1})
 
 
 def test_clean_record_passes():

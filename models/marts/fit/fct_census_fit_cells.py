@@ -1,4 +1,4 @@
-from moldova_personas.cores import census_fit_cells_from_tiers
+from moldova_personas.dbt_models import census_fit_cells_from_tiers
 
 
 def model(dbt, session):

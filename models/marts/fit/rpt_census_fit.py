@@ -1,4 +1,4 @@
-from moldova_personas.cores import census_fit_report
+from moldova_personas.dbt_models import census_fit_report
 
 
 def model(dbt, session):

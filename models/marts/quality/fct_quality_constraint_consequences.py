@@ -1,4 +1,4 @@
-from moldova_personas.quality import constraint_consequences
+from moldova_personas.metrics.quality import constraint_consequences
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.quality import near_duplicates
+from moldova_personas.metrics.quality import near_duplicates
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.quality import field_stats
+from moldova_personas.metrics.quality import field_stats
 
 
 def model(dbt, session):

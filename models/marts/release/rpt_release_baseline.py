@@ -1,4 +1,4 @@
-from moldova_personas.release import release_baseline
+from moldova_personas.release.contract import release_baseline
 
 
 def model(dbt, session):

@@ -1,4 +1,4 @@
-from moldova_personas.release import release_contract
+from moldova_personas.release.contract import release_contract
 
 
 def model(dbt, session):

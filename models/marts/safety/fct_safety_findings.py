@@ -1,4 +1,4 @@
-from moldova_personas.safety import find_safety_findings
+from moldova_personas.metrics.safety import find_safety_findings
 
 
 def model(dbt, session):

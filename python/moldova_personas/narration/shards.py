@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from moldova_personas.narrate import OUTPUT_SCHEMA, narrate_cores
+from moldova_personas.narration.runtime import OUTPUT_SCHEMA, narrate_cores
 
 
 def parse_shard(spec: Any) -> tuple[int, int] | None:

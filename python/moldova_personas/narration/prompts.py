@@ -19,7 +19,7 @@ import jinja2
 
 from moldova_personas.schema import NARRATIVE_FIELDS
 
-PROMPT_DIR = Path(__file__).parent / "prompts"
+PROMPT_DIR = Path(__file__).parent / "templates"
 SPEC_RE = re.compile(r"```json\s*\n(\{.*\})\s*\n```", re.S)
 
 FIELD_RULES = {

@@ -1,6 +1,6 @@
 """The quality report: one self-contained HTML file per built tier, read from the marts.
 
-`python -m moldova_personas.report --db moldova_personas.duckdb --out reports/` writes
+`python -m moldova_personas.release.report --db moldova_personas.duckdb --out reports/` writes
 `reports/<tier>/quality_report.html` for the released tier (release_cores) and every other tier whose
 cores are in the database. Everything is inline (CSS, PNG plots as base64 data URIs); the page carries a
 Content-Security-Policy that forbids any network load, and no script.
@@ -812,7 +812,7 @@ def _narrative_section(con: duckdb.DuckDBPyConnection, tier: str, labels: dict) 
         if stats is not None and len(stats):
             targets = {r.field: (r.target_min, r.target_max) for r in stats.itertuples()}
         else:
-            from moldova_personas.validators import LENGTH_TARGETS
+            from moldova_personas.narration.validators import LENGTH_TARGETS
 
             targets = dict(LENGTH_TARGETS)
         narr.plots.append(
@@ -979,7 +979,9 @@ def build_tier_report(con: duckdb.DuckDBPyConnection, tier: str, release_tier: s
 
 
 def render_html(context: dict[str, Any]) -> str:
-    source = resources.files("moldova_personas").joinpath("templates/report.html.j2").read_text("utf-8")
+    source = (
+        resources.files("moldova_personas.release").joinpath("templates/report.html.j2").read_text("utf-8")
+    )
     env = jinja2.Environment(
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined
     )
@@ -1023,7 +1025,7 @@ def build_reports(db_path: Path, out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m moldova_personas.report", description=__doc__.splitlines()[0]
+        prog="python -m moldova_personas.release.report", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--db", default="moldova_personas.duckdb", type=Path, help="DuckDB file (read-only)")
     parser.add_argument("--out", default="reports", type=Path, help="output folder")

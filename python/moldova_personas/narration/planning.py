@@ -12,8 +12,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from moldova_personas.narrator.banks import CUES_HIGH, CUES_LOW, CUES_NEUTRAL
-from moldova_personas.narrator.romanian import agree
+from moldova_personas.narration.offline.banks import CUES_HIGH, CUES_LOW, CUES_NEUTRAL
+from moldova_personas.narration.offline.romanian import agree
 
 OPENING_MOVES: tuple[str, ...] = (
     "situational_hook",

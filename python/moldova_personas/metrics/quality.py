@@ -31,9 +31,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from moldova_personas import kernels
+from moldova_personas.metrics import kernels
+from moldova_personas.narration.validators import LENGTH_TARGETS
 from moldova_personas.schema import NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
-from moldova_personas.validators import LENGTH_TARGETS
 
 TOKEN_RE = r"\pL+(?:-\pL+)*"
 STARTER_RE = r"(?:^|[.!?…]\s+)[„\"«»“”'—–\-\s]*(\pL+)"

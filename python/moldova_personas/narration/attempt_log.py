@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from moldova_personas.pii import MASK_PATTERNS, mask_text, phone_digits_ok
+from moldova_personas.metrics.pii import MASK_PATTERNS, mask_text, phone_digits_ok
 
 __all__ = ["AttemptLog", "mask", "mask_text", "new_run_id", "utc_now_iso"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from moldova_personas.pii import find_pii
+from moldova_personas.metrics.pii import find_pii
 
 FINDING_SCHEMA = pa.schema(
     [

@@ -31,11 +31,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from moldova_personas import llm, validators
-from moldova_personas.attempt_log import AttemptLog, mask_text, new_run_id
-from moldova_personas.config import NarrationSettings, load_settings
-from moldova_personas.narrator import workers
-from moldova_personas.prompts import constraint_categories, render_messages, to_jsonable
+from moldova_personas.narration import llm, validators, workers
+from moldova_personas.narration.attempt_log import AttemptLog, mask_text, new_run_id
+from moldova_personas.narration.prompts import constraint_categories, render_messages, to_jsonable
+from moldova_personas.narration.settings import NarrationSettings, load_settings
 from moldova_personas.schema import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
 
 STATUSES = ("ok", "failed_validation", "failed_call")
@@ -513,7 +512,7 @@ def narrate_cores(
     `settings` is a NarrationSettings or a dict (e.g. dbt `config.meta`), merged over the MOLDOVA_LLM_*
     environment. Anchors/constraints default to seeds/narration/*.csv relative to the working directory.
     """
-    from moldova_personas.narrator import planning
+    from moldova_personas.narration import planning
 
     conf = load_settings(settings)
     conf.check_keys()  # clear error naming the env var, before any call

@@ -37,7 +37,7 @@ DEFAULT_KEY_ENV = {
 }
 
 ENV_HELP = """\
-Environment variables read by moldova_personas.config.load_settings (ALIAS = CREATIVE|BALANCED|FAST):
+Environment variables read by load_settings (ALIAS = CREATIVE|BALANCED|FAST):
   MOLDOVA_LLM_<ALIAS>            litellm model string, e.g. dashscope/qwen-turbo, openai/Qwen2.5-7B
   MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama); comma-separated = a
                                  pool of servers; MOLDOVA_LLM_<ALIAS>_API_BASE wins

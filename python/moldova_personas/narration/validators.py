@@ -847,7 +847,7 @@ def evaluate(
 
     Returns (fields or None, checks, failed validators, repair hint, anchors used, parse error).
     """
-    from moldova_personas.prompts import parse_fields
+    from moldova_personas.narration.prompts import parse_fields
 
     try:
         fields = parse_fields(text)

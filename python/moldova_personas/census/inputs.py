@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from moldova_personas.sampling.census_model import MAX_AGE, CensusInputs
+from moldova_personas.census.fit import MAX_AGE, CensusInputs
 from moldova_personas.schema import EMPLOYMENT_STATUSES, ETHNICITIES
 
 REQUIRED = (

@@ -10,7 +10,7 @@ A UTF-8 byte-order mark and CRLF line endings are tolerated silently (dbt and Du
 shared census files use CRLF); the BOM is stripped before the header is read, so it never turns the first
 column into a "missing" one.
 
-    python -m moldova_personas.census_checks seeds/census     # exit 1 and one line per problem
+    python -m moldova_personas.census.checks seeds/census     # exit 1 and one line per problem
 """
 
 from __future__ import annotations
@@ -602,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
         print(
-            "usage: python -m moldova_personas.census_checks <seed dir, e.g. seeds/census>", file=sys.stderr
+            "usage: python -m moldova_personas.census.checks <seed dir, e.g. seeds/census>", file=sys.stderr
         )
         return 2
     try:

@@ -41,7 +41,7 @@ from litellm.litellm_core_utils.litellm_logging import Logging as LiteLLMLogging
 from litellm.types.router import AllowedFailsPolicy  # noqa: E402
 from litellm.types.utils import Choices, Message, ModelResponse, Usage  # noqa: E402
 
-from moldova_personas.config import ALIASES, NarrationSettings  # noqa: E402
+from moldova_personas.narration.settings import ALIASES, NarrationSettings  # noqa: E402
 
 T = TypeVar("T")
 litellm.suppress_debug_info = True
@@ -125,7 +125,7 @@ def approx_tokens(text: str) -> int:
 
 def offline_answer(messages: list[dict[str, Any]]) -> str:
     """JSON text of the offline narrator for a rendered prompt (also used by the fake server)."""
-    from moldova_personas.narrator import offline
+    from moldova_personas.narration.offline import narrator as offline
 
     return offline.answer(messages)
 
@@ -151,9 +151,10 @@ class OfflineNarrator(CustomLLM):
         return self._respond(model, messages)
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
-        from moldova_personas.narrator import offline, workers
-
         # the template narrator runs in the worker process pool, off the event loop thread
+        from moldova_personas.narration import workers
+        from moldova_personas.narration.offline import narrator as offline
+
         return self._respond(model, messages, await workers.run_cpu(offline.answer, list(messages)))
 
 

@@ -69,8 +69,8 @@ def n_workers() -> int:
 
 def _warm() -> None:
     """Import the worker-side modules once, at pool start."""
-    from moldova_personas import prompts, validators  # noqa: F401
-    from moldova_personas.narrator import offline  # noqa: F401
+    from moldova_personas.narration import prompts, validators  # noqa: F401
+    from moldova_personas.narration.offline import narrator as offline  # noqa: F401
 
 
 def _serve(conn: Any) -> None:

@@ -6,10 +6,9 @@ of (persona_id, attempt, repair_hint), so output is reproducible and a repair at
 
 from __future__ import annotations
 
-from moldova_personas.narrator import banks as B
-from moldova_personas.narrator import content as C
-from moldova_personas.narrator.planning import stable_rng
-from moldova_personas.narrator.romanian import (
+from moldova_personas.narration.offline import banks as B
+from moldova_personas.narration.offline import content as C
+from moldova_personas.narration.offline.romanian import (
     EDUCATION_RO,
     LANGUAGE_RO,
     age_phrase,
@@ -22,6 +21,7 @@ from moldova_personas.narrator.romanian import (
     town_of,
     years,
 )
+from moldova_personas.narration.planning import stable_rng
 
 LENGTHS = {
     "persona": (150, 400),
@@ -446,7 +446,7 @@ def answer(messages: list[dict]) -> str:
     """JSON text of the offline narrator for rendered chat messages (the spec block of the last user turn)."""
     import json
 
-    from moldova_personas.prompts import extract_spec
+    from moldova_personas.narration.prompts import extract_spec
 
     user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
     return json.dumps(write_fields(extract_spec(str(user))), ensure_ascii=False)

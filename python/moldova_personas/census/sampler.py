@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from moldova_personas.sampling.balanced import combine_keys, draw_grouped
-from moldova_personas.sampling.census_model import AGES, AREAS, FittedModel
+from moldova_personas.census.balanced import combine_keys, draw_grouped
+from moldova_personas.census.fit import AGES, AREAS, FittedModel
 from moldova_personas.schema import (
     AGE_GROUPS,
     BIG_FIVE_TRAITS,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from moldova_personas.sampling.ipf import Margin, rake
+from moldova_personas.census.ipf import Margin, rake
 from moldova_personas.schema import (
     AGE_GROUPS,
     EDUCATION_LEVELS,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from moldova_personas.release import current_release_id, promote, sha256_file, write_manifest
+from moldova_personas.release.contract import current_release_id, promote, sha256_file, write_manifest
 
 SCHEMA_VERSION = "1.0.0"
 DATA_FILES = (

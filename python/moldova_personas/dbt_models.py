@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from moldova_personas.sampling.census_model import FittedModel, fit
-from moldova_personas.sampling.cores import TIER_SIZES, CoreSampler, Reference
-from moldova_personas.sampling.inputs import build_inputs
+from moldova_personas.census.fit import FittedModel, fit
+from moldova_personas.census.inputs import build_inputs
+from moldova_personas.census.sampler import TIER_SIZES, CoreSampler, Reference
 
 MODEL_FORMAT = "moldova-personas-census-model/1"
 GOLDEN_SEED = 20240408  # census reference day; fixed so the golden set never moves with `seed`

@@ -1,0 +1,1 @@
+"""Metrics stage: text quality (with its numba kernels), safety findings and PII detection."""

@@ -1,1 +1,0 @@
-"""Offline narration: planning (openings, constraints, anchors, cues) and the template narrator."""

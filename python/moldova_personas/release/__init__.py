@@ -1,0 +1,1 @@
+"""Release stage: the release contract, export of the release files, dataset card and the HTML report."""

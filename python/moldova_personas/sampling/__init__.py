@@ -1,1 +1,0 @@
-"""Joint census fit (raking) and balanced, prefix-stable sampling of persona cores."""
