@@ -8,6 +8,18 @@
 {%- set source = var('quality_corpus', 'fct_personas') -%}
 {%- set is_fixture = source != 'fct_personas' -%}
 {%- set list_sql = "coalesce(string_split(nullif(%s, ''), '|'), [])" if is_fixture else "%s" %}
+{#- Who the persona is and who wrote it (sentence-reuse masking and gate); fixtures may omit them. -#}
+{%- set context_columns = ['first_name', 'last_name', 'locality', 'raion', 'model_used'] -%}
+{%- set present = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(ref(source)) -%}
+        {%- do present.append(column.name | lower) -%}
+    {%- endfor -%}
+{%- endif -%}
+{%- set context_sql = [] -%}
+{%- for column in context_columns -%}
+    {%- do context_sql.append((column if column in present else 'cast(null as varchar)') ~ ' as ' ~ column) -%}
+{%- endfor %}
 
 with
 
@@ -27,7 +39,8 @@ final as (
         {{ list_sql | format('anchors_used') }} as anchors_used,
         {{ narrative_text_fields() | join(',\n        ') }},
         {{ list_sql | format('skills_and_expertise_list') }} as skills_and_expertise_list,
-        {{ list_sql | format('hobbies_and_interests_list') }} as hobbies_and_interests_list
+        {{ list_sql | format('hobbies_and_interests_list') }} as hobbies_and_interests_list,
+        {{ context_sql | join(',\n        ') }}
     from personas
     -- fixtures hold narrated rows only and have no is_narrated column
     where {{ 'true' if is_fixture else 'is_narrated' }}
