@@ -50,10 +50,43 @@ def class_share_pct(freq_class: int) -> float:
 # -- Cyrillic to the Romanian-alphabet spelling used in Moldovan documents -----------------------
 
 _SIMPLE = {
-    "а": "a", "б": "b", "в": "v", "д": "d", "з": "z", "и": "i", "й": "i", "л": "l", "м": "m", "н": "n",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ț", "ш": "ș",
-    "щ": "șc", "ъ": "", "ы": "î", "ь": "", "э": "e", "ю": "iu", "я": "ia", "ё": "io", "ж": "j", "е": "e",
-    "і": "i", "ї": "ii", "є": "ie", "ґ": "g", "ʼ": "", "'": "", "’": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "д": "d",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ț",
+    "ш": "ș",
+    "щ": "șc",
+    "ъ": "",
+    "ы": "î",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "ё": "io",
+    "ж": "j",
+    "е": "e",
+    "і": "i",
+    "ї": "ii",
+    "є": "ie",
+    "ґ": "g",
+    "ʼ": "",
+    "'": "",
+    "’": "",
 }
 _FRONT = set("еиіїєэюяё")  # before these, Romanian writes ch/gh and c (not ci) for ч
 
@@ -81,12 +114,14 @@ def cyr_to_ro(word: str) -> str:
             out.append("gh" if nxt in _FRONT else "g")
         elif ch == "ч":
             out.append("c" if nxt in _FRONT else "ci")
+        elif ch == "я" and i > 0 and w[i - 1] not in "аеёиоуыэюяіїєьъ" and nxt:
+            out.append("ea")  # Вячеслав -> Veaceslav, Рябов -> Reabov (final я stays ia: Илья -> Ilia)
         elif ch in ("ь", "ъ") and nxt in ("я", "ю", "е", "ё", "и"):
             out.append("")  # Наталья -> Natalia, Ильич -> Ilici
         else:
             out.append(_SIMPLE.get(ch, ch))
         i += 1
-    s = re.sub(r"ii(?=[aeou])", "i", "".join(out))  # Мария -> Maria, Куприян -> Cuprian
+    s = re.sub(r"ii(?=[aeou])", "i", "".join(out)).replace("iii", "ii")  # Мария -> Maria; Андріїшин
     return s[:1].upper() + s[1:]
 
 
@@ -95,8 +130,20 @@ def match_key(name: str) -> str:
     s = unicodedata.normalize("NFKD", name.lower())
     s = "".join(c for c in s if not unicodedata.combining(c))
     for a, b in (
-        ("kh", "h"), ("gh", "g"), ("ch", "c"), ("sch", "sc"), ("sh", "s"), ("zh", "j"), ("ts", "t"),
-        ("tz", "t"), ("ks", "x"), ("k", "c"), ("w", "v"), ("y", "i"), ("j", "i"), ("ii", "i"),
+        ("kh", "h"),
+        ("gh", "g"),
+        ("ch", "c"),
+        ("sch", "sc"),
+        ("sh", "s"),
+        ("zh", "j"),
+        ("ts", "t"),
+        ("tz", "t"),
+        ("ks", "x"),
+        ("k", "c"),
+        ("w", "v"),
+        ("y", "i"),
+        ("j", "i"),
+        ("ii", "i"),
     ):
         s = s.replace(a, b)
     return re.sub(r"(.)\1", r"\1", s)
@@ -105,10 +152,21 @@ def match_key(name: str) -> str:
 def latin_bg_to_ro(name: str) -> str:
     """Bulgarian name in Latin transliteration (Georgi, Stoyan, Jordanka) to Romanian spelling."""
     s = name.lower()
-    for a, b in (("sht", "șt"), ("zh", "j"), ("sh", "ș"), ("ts", "ț"), ("tz", "ț"), ("ya", "ia"),
-                 ("yu", "iu"), ("ja", "ia"), ("ju", "iu"), ("y", "i"), ("w", "v")):
+    for a, b in (
+        ("sht", "șt"),
+        ("zh", "j"),
+        ("sh", "ș"),
+        ("ts", "ț"),
+        ("tz", "ț"),
+        ("ya", "ia"),
+        ("yu", "iu"),
+        ("ja", "ia"),
+        ("ju", "iu"),
+        ("y", "i"),
+        ("w", "v"),
+    ):
         s = s.replace(a, b)
-    s = re.sub(r"^j", "i", s)
+    s = re.sub(r"^j(?=[aou])", "i", s)  # Jordan -> Iordan; Jivko (French-style ж) keeps j
     s = s.replace("j", "i")
     s = re.sub(r"ch(?=[ei])", "c", s)
     s = s.replace("ch", "ci")
@@ -148,7 +206,9 @@ def sex_of(code: str) -> str | None:
 
 def moldovan_first(jm: dict) -> list[tuple]:
     """MD list (J. Michael), spellings normalised, register counts where quoted, + RO long tail."""
-    spelling = {r["source_form"]: r["document_form"] for r in read_csv(SOURCES / "first_name_spelling_map.csv")}
+    spelling = {
+        r["source_form"]: r["document_form"] for r in read_csv(SOURCES / "first_name_spelling_map.csv")
+    }
     shares: dict[tuple, float] = defaultdict(float)
     notes: dict[tuple, str] = {}
     for row in jm["MD"]:
@@ -213,7 +273,8 @@ def cyrillic_first(jm: dict, list_id: str, country: str, pool: str) -> list[tupl
         cls = classes.get((sex, match_key(name)), 1)
         note = (
             f"FAKER_{list_id[6:].upper()} (Cyrillic list) transliterated; JMICHAEL_NAMDICT_2007 {country} "
-            f"class {cls} midpoint" + ("" if (sex, match_key(name)) in classes else " (not in the class list: class 1)")
+            f"class {cls} midpoint"
+            + ("" if (sex, match_key(name)) in classes else " (not in the class list: class 1)")
         )
         key = (sex, name)
         share = class_share_pct(cls)
@@ -231,7 +292,10 @@ def bulgarian_first(jm: dict) -> list[tuple]:
         name = latin_bg_to_ro(row["first_name_as_in_source"])
         share = class_share_pct(cls)
         if (sex, name) not in out or out[(sex, name)][0] < share:
-            out[(sex, name)] = (share, f"JMICHAEL_NAMDICT_2007 BG class {cls} midpoint; Latin -> Romanian spelling")
+            out[(sex, name)] = (
+                share,
+                f"JMICHAEL_NAMDICT_2007 BG class {cls} midpoint; Latin -> Romanian spelling",
+            )
     return [("bulgarian", s, n, v[0], v[1]) for (s, n), v in sorted(out.items())]
 
 
@@ -241,8 +305,13 @@ def bulgarian_first(jm: dict) -> list[tuple]:
 def moldovan_last() -> list[tuple]:
     rows = read_csv(SHARED / "surnames_moldova_top15.csv")
     return [
-        ("moldovan", r["surname"], r["surname"], float(r["bearers_count"]),
-         f"{r['source_id']}: {r['bearers_count']} bearers (rank {r['rank']}); Romanian surnames do not inflect")
+        (
+            "moldovan",
+            r["surname"],
+            r["surname"],
+            float(r["bearers_count"]),
+            f"{r['source_id']}: {r['bearers_count']} bearers (rank {r['rank']}); invariant",
+        )
         for r in rows
     ]
 
@@ -257,8 +326,13 @@ def russian_last() -> list[tuple]:
         if fem is None:  # -ой/-ий adjectival forms: Толстой / Толстая
             fem = next((f for f in female if f[:-2] == r["surname"][:-2] and f.endswith("ая")), r["surname"])
         out.append(
-            ("russian", cyr_to_ro(r["surname"]), cyr_to_ro(fem), float(r["freq"]) * 100_000,
-             f"ZHURAVLEV_2005 via rulexicon: frequency {r['freq']} relative to Smirnov (x 100,000)")
+            (
+                "russian",
+                cyr_to_ro(r["surname"]),
+                cyr_to_ro(fem),
+                float(r["freq"]) * 100_000,
+                f"ZHURAVLEV_2005 via rulexicon: frequency {r['freq']} relative to Smirnov (x 100,000)",
+            )
         )
     return out
 
@@ -269,8 +343,18 @@ UA_TOP = {  # Ridni genealogical society counts quoted in the press (2023-2025);
     "Коваленко": 88_632,
     "Бойко": 83_195,
 }
-UA_TOP_ORDER = ["Мельник", "Шевченко", "Коваленко", "Бондаренко", "Бойко", "Ткаченко", "Кравченко",
-                "Ковальчук", "Коваль", "Олійник"]
+UA_TOP_ORDER = [
+    "Мельник",
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Бойко",
+    "Ткаченко",
+    "Кравченко",
+    "Ковальчук",
+    "Коваль",
+    "Олійник",
+]
 
 
 def ukrainian_female(male: str) -> str:
@@ -299,12 +383,18 @@ def ukrainian_last() -> list[tuple]:
             weight, note = UA_TOP[name], f"RIDNI_2025: {UA_TOP[name]} bearers in Ukraine"
         elif name in UA_TOP_ORDER:
             rank = UA_TOP_ORDER.index(name) + 1
-            weight = round(107_878 * rank ** -0.17)
+            weight = round(107_878 * rank**-0.17)
             note = f"RIDNI_2025 top-10 rank {rank}, count not quoted: 107,878 x rank^-0.17 (assumption)"
         elif name in common:
-            weight, note = 15_000, "FAKER_UK_UA common list (uk.wikipedia category): 15,000 bearers (assumption)"
+            weight, note = (
+                15_000,
+                "FAKER_UK_UA common list (uk.wikipedia category): 15,000 bearers (assumption)",
+            )
         else:
-            weight, note = 4_000, "FAKER_UK_UA (uk.wikipedia Category:Ukrainian surnames): 4,000 bearers (assumption)"
+            weight, note = (
+                4_000,
+                "FAKER_UK_UA (uk.wikipedia Category:Ukrainian surnames): 4,000 bearers (assumption)",
+            )
         out[name] = ("ukrainian", cyr_to_ro(name), cyr_to_ro(ukrainian_female(name)), float(weight), note)
     return list(out.values())
 
@@ -321,9 +411,14 @@ def bulgarian_last(jm: dict) -> list[tuple]:
             continue
         share = class_share_pct(int(row["freq_class"]))
         if male not in out or out[male][3] < share:
-            out[male] = ("bulgarian", male, male + "a", share,
-                         f"derived: patronymic of BG male name {given} (JMICHAEL_NAMDICT_2007 BG class "
-                         f"{row['freq_class']} midpoint share); Bulgarian -ov/-ev surnames take -a for women")
+            out[male] = (
+                "bulgarian",
+                male,
+                male + "a",
+                share,
+                f"derived: patronymic of BG male name {given} (JMICHAEL_NAMDICT_2007 BG class "
+                f"{row['freq_class']} midpoint share); Bulgarian -ov/-ev surnames take -a for women",
+            )
     return list(out.values())
 
 
@@ -331,6 +426,10 @@ def _bg_patronymic(given: str) -> str | None:
     g = given
     if len(g) < 3 or not g[-1].isalpha():
         return None
+    if g.endswith("cio"):
+        return g[:-3] + "cev"  # Mincho -> Mincev, Stoicho -> Stoicev
+    if g.endswith("ia"):
+        return g[:-1] + "ev"  # Ilia -> Iliev
     if re.search(r"[bdgcptv]ar$", g):
         return g[:-2] + "rov"  # Dimitar -> Dimitrov, Petar -> Petrov (the vowel of -ăr drops)
     if g.endswith(("ai", "ei", "ii")):
@@ -355,7 +454,14 @@ ESCU_FACTOR = 0.2  # -escu surnames are typical of Wallachia; rare in Bessarabia
 
 
 def russian_female(male: str) -> str:
-    for a, b in (("ский", "ская"), ("цкий", "цкая"), ("ской", "ская"), ("ой", "ая"), ("ый", "ая"), ("ий", "яя")):
+    for a, b in (
+        ("ский", "ская"),
+        ("цкий", "цкая"),
+        ("ской", "ская"),
+        ("ой", "ая"),
+        ("ый", "ая"),
+        ("ий", "яя"),
+    ):
         if male.endswith(a):
             return male[: -len(a)] + b
     if re.search(r"(ов|ев|ёв|ин|ын)$", male):
@@ -375,20 +481,35 @@ def wiktionary_last(existing: set) -> list[tuple]:
     out = []
     for r in read_csv(SOURCES / "wiktionary_surnames_names_by_culture.csv"):
         lang, name = r["language_id"], r["surname"]
-        note = f"WIKTIONARY_NAMES_BY_CULTURE: {r['wiktionary_category']} (inventory only, tail weight assumption)"
+        category = r["wiktionary_category"]
+        note = f"WIKTIONARY_NAMES_BY_CULTURE: {category} (inventory only, tail weight assumption)"
         if lang == "ron":
             if " " in name or "-" in name:
                 continue
             w = TAIL_WEIGHT["moldovan"] * (ESCU_FACTOR if name.endswith("escu") else 1.0)
-            row = ("moldovan", name, name, w, note + ("; -escu x0.2" if name.endswith("escu") else ""))
+            # Moldovan documents write î inside words (Sîrbu, Pînzari), not the â of Romania's 1993 spelling
+            doc = name[:1] + name[1:].replace("â", "î")
+            row = ("moldovan", doc, doc, w, note + ("; -escu x0.2" if name.endswith("escu") else ""))
         elif lang == "rus":
             if re.search(r"(ова|ева|ина|ая)$", name):
                 continue  # feminine lemma; the masculine row carries it
             row = ("russian", cyr_to_ro(name), cyr_to_ro(russian_female(name)), TAIL_WEIGHT["russian"], note)
         elif lang == "ukr":
-            row = ("ukrainian", cyr_to_ro(name), cyr_to_ro(ukrainian_female(name)), TAIL_WEIGHT["ukrainian"], note)
+            row = (
+                "ukrainian",
+                cyr_to_ro(name),
+                cyr_to_ro(ukrainian_female(name)),
+                TAIL_WEIGHT["ukrainian"],
+                note,
+            )
         else:
-            row = ("bulgarian", cyr_to_ro(name), cyr_to_ro(bulgarian_female(name)), TAIL_WEIGHT["bulgarian"], note)
+            row = (
+                "bulgarian",
+                cyr_to_ro(name),
+                cyr_to_ro(bulgarian_female(name)),
+                TAIL_WEIGHT["bulgarian"],
+                note,
+            )
         if (row[0], row[1]) not in existing:
             existing.add((row[0], row[1]))
             out.append(row)
@@ -413,9 +534,16 @@ def main() -> None:
     seen: set = set()
     last = [r for r in last if not ((r[0], r[1]) in seen or seen.add((r[0], r[1])))]
     last += wiktionary_last(seen)
-    write(ROOT / "seeds/reference/names_first.csv", ["name_pool", "sex", "first_name", "weight", "source"], first)
-    write(ROOT / "seeds/reference/names_last.csv",
-          ["name_pool", "last_name_male", "last_name_female", "weight", "source"], last)
+    write(
+        ROOT / "seeds/reference/names_first.csv",
+        ["name_pool", "sex", "first_name", "weight", "source"],
+        first,
+    )
+    write(
+        ROOT / "seeds/reference/names_last.csv",
+        ["name_pool", "last_name_male", "last_name_female", "weight", "source"],
+        last,
+    )
     print(f"first names: {len(first)} rows, {len({r[2] for r in first})} distinct")
     print(f"surnames: {len(last)} rows, {len({r[1] for r in last})} distinct")
 
