@@ -64,6 +64,8 @@ def main() -> None:
         "+int_census_targets",
         "+path:models/staging/reference",
         "+path:models/staging/narration",
+        "+int_names_first_weighted",
+        "+int_names_last_weighted",
         "--exclude",
         "int_census_model",
         "--indirect-selection",
@@ -73,8 +75,13 @@ def main() -> None:
     con = duckdb.connect(str(DB), read_only=True)
     frames = {name: con.execute(f"select * from main.stg_{name}").df() for name in REQUIRED}
     refs = {
-        name: con.execute(f"select * from main.stg_reference__{name}").df()
-        for name in ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+        name: con.execute(f"select * from main.{relation}").df()
+        for name, relation in (
+            ("names_first", "int_names_first_weighted"),
+            ("names_last", "int_names_last_weighted"),
+            ("occupation_titles", "stg_reference__occupation_titles"),
+            ("assumption_big_five_params", "stg_reference__assumption_big_five_params"),
+        )
     }
     con.close()
 

@@ -19,7 +19,13 @@ from moldova_personas.narration.runtime import narrate_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "target" / "bench" / "bench.duckdb"
-REFS = ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+# sampler input -> relation the tier models read it from
+REFS = {
+    "names_first": "int_names_first_weighted",
+    "names_last": "int_names_last_weighted",
+    "occupation_titles": "stg_reference__occupation_titles",
+    "assumption_big_five_params": "stg_reference__assumption_big_five_params",
+}
 
 
 def main() -> None:
@@ -28,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     con = duckdb.connect(str(DB), read_only=True)
     model = con.execute("select * from int_census_model").df()
-    refs = {n: con.execute(f"select * from stg_reference__{n}").df() for n in REFS}
+    refs = {n: con.execute(f"select * from {relation}").df() for n, relation in REFS.items()}
     anchors = con.execute("select * from stg_narration__anchors").arrow()
     constraints = con.execute("select * from stg_narration__constraints").arrow()
     con.close()

@@ -4,8 +4,8 @@ from moldova_personas.dbt_models import sample_tier
 def model(dbt, session):
     dbt.config(materialized="table")
     references = {
-        "names_first": dbt.ref("stg_reference__names_first").df(),
-        "names_last": dbt.ref("stg_reference__names_last").df(),
+        "names_first": dbt.ref("int_names_first_weighted").df(),
+        "names_last": dbt.ref("int_names_last_weighted").df(),
         "occupation_titles": dbt.ref("stg_reference__occupation_titles").df(),
         "assumption_big_five_params": dbt.ref("stg_reference__assumption_big_five_params").df(),
     }

@@ -14,6 +14,7 @@ from scipy import stats
 from moldova_personas.census.fit import FittedModel, fit
 from moldova_personas.census.inputs import build_inputs
 from moldova_personas.census.sampler import TIER_SIZES, CoreSampler, Reference
+from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 
 MODEL_FORMAT = "moldova-personas-census-model/1"
 GOLDEN_SEED = 20240408  # census reference day; fixed so the golden set never moves with `seed`
@@ -303,6 +304,24 @@ def census_fit_cells_from_tiers(loaders: dict, targets) -> pd.DataFrame:
             if "does not exist" not in str(exc) and "Catalog Error" not in str(exc):
                 raise
     return census_fit_cells(tiers, _to_pandas(targets))
+
+
+def _built_tiers(loaders: dict, columns: tuple | None = None) -> dict[str, pd.DataFrame]:
+    """Frames of the tiers built in this database (`loaders`: tier -> callable returning a relation)."""
+    tiers = {}
+    for tier, load in loaders.items():
+        try:
+            relation = load()
+            tiers[tier] = (relation.project(", ".join(columns)) if columns else relation).df()
+        except Exception as exc:  # the tier was never built in this database
+            if "does not exist" not in str(exc) and "Catalog Error" not in str(exc):
+                raise
+    return tiers
+
+
+def persona_names_report(loaders: dict) -> pd.DataFrame:
+    """Name diversity of every built tier (rpt_persona_names)."""
+    return name_diversity(_built_tiers(loaders, NAME_COLUMNS))
 
 
 def census_fit_report(cells) -> pd.DataFrame:

@@ -14,7 +14,13 @@ from dbt_helpers import run_dbt
 from moldova_personas import dbt_models as cores
 from moldova_personas.census.inputs import REQUIRED
 
-REFERENCES = ("names_first", "names_last", "occupation_titles", "assumption_big_five_params")
+# sampler input -> relation the tier models read it from
+REFERENCES = {
+    "names_first": "int_names_first_weighted",
+    "names_last": "int_names_last_weighted",
+    "occupation_titles": "stg_reference__occupation_titles",
+    "assumption_big_five_params": "stg_reference__assumption_big_five_params",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +33,8 @@ def census(tmp_path_factory):
             "+int_census_model",
             "+int_census_targets",
             "+path:models/staging/reference",
+            "+int_names_first_weighted",
+            "+int_names_last_weighted",
             "--indirect-selection",
             "cautious",
         ],
@@ -37,7 +45,7 @@ def census(tmp_path_factory):
     data = {
         "model": con.execute("select * from int_census_model").df(),
         "targets": con.execute("select * from int_census_targets").df(),
-        "refs": {n: con.execute(f"select * from stg_reference__{n}").df() for n in REFERENCES},
+        "refs": {n: con.execute(f"select * from {rel}").df() for n, rel in REFERENCES.items()},
         "frames": {n: con.execute(f"select * from stg_{n}").df() for n in REQUIRED},
     }
     con.close()
@@ -144,6 +152,30 @@ def test_names_follow_ethnicity_and_sex(census, tier_25k):
     assert rows["first_name"].isin(russian_female).all()
     last = census["refs"]["names_last"]
     assert rows["last_name"].isin(set(last.loc[last["ethnicity"] == "Russian", "last_name_female"])).all()
+    # Slavic surnames take the feminine form: no Russian woman is called Ivanov
+    assert not rows["last_name"].str.contains(r"(?:ov|ev|in)$").any()
+    assert rows["last_name"].str.contains(r"(?:ova|eva|ina)$").mean() > 0.5
+
+
+def test_first_names_follow_birth_cohort(tier_25k):
+    moldovan_men = tier_25k[(tier_25k["ethnicity"] == "Moldovan") & (tier_25k["sex"] == "male")]
+    old, young = moldovan_men[moldovan_men["age"] >= 70], moldovan_men[moldovan_men["age"] <= 27]
+    # Ion dominates older cohorts; names rising after 1996 (Daniel, Maxim, Artiom) belong to the young
+    assert (old["first_name"] == "Ion").mean() > 2 * (young["first_name"] == "Ion").mean()
+    rising = ["Daniel", "Maxim", "Artiom", "Nichita", "Bogdan"]
+    assert young["first_name"].isin(rising).mean() > 5 * max(old["first_name"].isin(rising).mean(), 0.001)
+
+
+def test_names_are_varied_and_seeded(census, tier_25k):
+    full = tier_25k["first_name"] + " " + tier_25k["last_name"]
+    assert full.nunique() > 0.8 * len(tier_25k)
+    gagauz = tier_25k[tier_25k["ethnicity"] == "Gagauz"]
+    assert (
+        gagauz.groupby("sex")["last_name"].agg(lambda s: s.value_counts(normalize=True).iloc[0]).max() < 0.06
+    )
+    again = sample(census, "tier_25k", 42)
+    assert (again["first_name"] == tier_25k["first_name"]).all()
+    assert (again["last_name"] == tier_25k["last_name"]).all()
 
 
 def test_big_five_profile(tier_25k):

@@ -8,9 +8,9 @@ source as (
 
 final as (
 
-    -- types come from the seed's column_types; names are read by the Python package as they are
+    -- types come from the seed's column_types
     select
-        ethnicity,
+        name_pool,
         last_name_male,
         last_name_female,
         weight,

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from moldova_personas.census.balanced import combine_keys, draw_grouped
 from moldova_personas.census.fit import AGES, AREAS, FittedModel
+from moldova_personas.census.names import NameTables, draw_names
 from moldova_personas.schema import (
     AGE_GROUPS,
     BIG_FIVE_TRAITS,
@@ -40,8 +41,8 @@ EDU_RANK = {e: i for i, e in enumerate(EDUCATION_LEVELS)}
 class Reference:
     """Name, title and personality tables (frames of the reference seeds)."""
 
-    first_names: pd.DataFrame  # ethnicity, sex, first_name, weight
-    last_names: pd.DataFrame  # ethnicity, last_name_male, last_name_female, weight
+    first_names: pd.DataFrame  # int_names_first_weighted: ethnicity, sex, cohort, first_name, probability
+    last_names: pd.DataFrame  # int_names_last_weighted: ethnicity, last_name_male/_female, probability
     titles: pd.DataFrame  # isco_major, title_male, title_female, min_education, residence, weight
     big_five_params: pd.DataFrame  # param_type, trait, trait_2, stratum, value
 
@@ -60,6 +61,7 @@ class CoreSampler:
     def __init__(self, model: FittedModel, reference: Reference, seed: int):
         self.m = model
         self.ref = reference
+        self.names = NameTables.from_frames(reference.first_names, reference.last_names)
         self.seed = int(seed)
         loc = model.localities
         self.n_loc = len(loc)
@@ -180,7 +182,7 @@ class CoreSampler:
         }
         codes = {"sex": sex, "band": band, "eth": eth, "area": area, "edu": edu, "emp": emp, "isco": isco}
         cols.update(self._occupation(codes, rng))
-        cols.update(self._names(codes, rng))
+        cols.update(draw_names(self.names, eth, sex, cols["age"], rng))
         cols.update(self._big_five(codes, rng))
         cols["persona_id"] = persona_uuids(self.seed, cols["persona_index"])
         cols["sample_seed"] = np.full(n, self.seed, dtype=np.int64)
@@ -225,28 +227,6 @@ class CoreSampler:
             default="not_working",
         ).astype(object)
         return {"occupation": occupation, "occupation_type": occ_type}
-
-    def _names(self, codes: dict, rng: np.random.Generator) -> dict:
-        fn, ln = self.ref.first_names, self.ref.last_names
-        first = np.empty(codes["sex"].size, dtype=object)
-        last = np.empty(codes["sex"].size, dtype=object)
-        key = codes["eth"] * 2 + codes["sex"]
-        for k in np.unique(key):
-            rows = np.flatnonzero(key == k)
-            eth, sex = ETHNICITIES[k // 2], SEXES[k % 2]
-            pool_eth = eth if eth in set(fn["ethnicity"]) else "Moldovan"  # Romanian shares the pool
-            pool = fn[(fn["ethnicity"] == pool_eth) & (fn["sex"] == sex)]
-            lpool = ln[ln["ethnicity"] == (eth if eth in set(ln["ethnicity"]) else "Moldovan")]
-            if pool.empty or lpool.empty:
-                raise ValueError(
-                    f"no names for {eth}/{sex} in seeds/reference/names_first.csv / names_last.csv"
-                )
-            w = pool["weight"].to_numpy(float)
-            first[rows] = rng.choice(pool["first_name"].to_numpy(dtype=object), size=rows.size, p=w / w.sum())
-            column = "last_name_female" if sex == "female" else "last_name_male"
-            lw = lpool["weight"].to_numpy(float)
-            last[rows] = rng.choice(lpool[column].to_numpy(dtype=object), size=rows.size, p=lw / lw.sum())
-        return {"first_name": first, "last_name": last}
 
     def _big_five(self, codes: dict, rng: np.random.Generator) -> dict:
         """T scores: correlated normal, shifted by sex and age band (literature-based seed)."""
