@@ -168,7 +168,8 @@ def test_first_names_follow_birth_cohort(tier_25k):
 
 def test_names_are_varied_and_seeded(census, tier_25k):
     full = tier_25k["first_name"] + " " + tier_25k["last_name"]
-    assert full.nunique() > 0.8 * len(tier_25k)
+    # 25K draws collide less than 100K (57 % distinct there; the issue asks > 40 %): three in four distinct
+    assert full.nunique() > 0.7 * len(tier_25k)
     gagauz = tier_25k[tier_25k["ethnicity"] == "Gagauz"]
     assert (
         gagauz.groupby("sex")["last_name"].agg(lambda s: s.value_counts(normalize=True).iloc[0]).max() < 0.06
