@@ -14,7 +14,8 @@ final as (
         code,
         label_ro,
         label_ro_male,
-        label_ro_female
+        label_ro_female,
+        label_en
     from source
 
 )

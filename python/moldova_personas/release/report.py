@@ -26,9 +26,10 @@ import jinja2
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from moldova_personas.schema import (  # noqa: E402
     NARRATIVE_FIELDS,
@@ -56,24 +57,24 @@ TABLE_DIMENSION = {
     "assumption__isco_major_by_sex_area": "isco_major",
 }
 TABLE_TITLES = {
-    "assumption__isco_major_by_sex_area": "Grupa majoră ISCO-08 pe sexe și medii (ipoteză raportată la FMM)",
-    "census__age_sex": "Sexul",
-    "census__education_level": "Nivelul de studii",
-    "census__ethnicity_by_area": "Etnia pe medii de reședință",
-    "census__ethnicity_by_region": "Etnia pe regiuni de dezvoltare (celule publicate)",
-    "census__ethnicity_national": "Etnia",
-    "census__localities_urban_rural": "Mediul de reședință",
-    "census__marital_status": "Starea civilă",
-    "census__native_language": "Limba maternă",
-    "census__population_by_raion": "Populația pe raioane",
-    "census__population_by_region": "Populația pe regiuni de dezvoltare",
-    "census__population_single_age": "Grupa de vârstă",
-    "census__religion_national": "Religia",
-    "lfs__employment_rate_20_64": "Rata de ocupare 20-64 ani (AFM)",
-    "lfs__employment_status": "Statutul ocupațional (AFM)",
+    "assumption__isco_major_by_sex_area": "ISCO-08 major group by sex and area (assumption raked to the LFS)",
+    "census__age_sex": "Sex",
+    "census__education_level": "Education level",
+    "census__ethnicity_by_area": "Ethnicity by area of residence",
+    "census__ethnicity_by_region": "Ethnicity by development region (published cells)",
+    "census__ethnicity_national": "Ethnicity",
+    "census__localities_urban_rural": "Area of residence",
+    "census__marital_status": "Marital status",
+    "census__native_language": "Mother tongue",
+    "census__population_by_raion": "Population by raion",
+    "census__population_by_region": "Population by development region",
+    "census__population_single_age": "Age group",
+    "census__religion_national": "Religion",
+    "lfs__employment_rate_20_64": "Employment rate, ages 20-64 (LFS)",
+    "lfs__employment_status": "Employment status (LFS)",
 }
-GROUP_LABELS = {"all": "total", "urban": "urban", "rural": "rural", "all=all": "total"}
-EXTRA_LABELS = {"employed": "ocupat(ă)", "not_employed": "neocupat(ă)"}
+GROUP_LABELS = {"all": "all", "urban": "urban", "rural": "rural", "all=all": "all"}
+EXTRA_LABELS = {"employed": "employed", "not_employed": "not employed"}
 REGION_COLORS = {
     "Chisinau": "#4C72B0",
     "Nord": "#55A868",
@@ -121,11 +122,12 @@ def released_tier(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def labels_ro(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+def labels_en(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """English display labels of the codes: the report speaks one language (the marts' and README's)."""
     for name in ("stg_reference__labels_ro", "labels_ro"):
         if relation_exists(con, name):
             try:
-                rows = con.sql(f"select dimension, code, label_ro from {name}").fetchall()
+                rows = con.sql(f"select dimension, code, label_en from {name}").fetchall()
             except duckdb.Error:  # e.g. a view of a database file that was renamed
                 continue
             return {(d, str(c)): label for d, c, label in rows if label}
@@ -174,13 +176,30 @@ def query_fit_cells(con: duckdb.DuckDBPyConnection, tier: str) -> pd.DataFrame |
     )
 
 
+PYRAMID_TOP = 85  # the census age-sex table's open band is 85+
+
+
 def query_age_sex(con: duckdb.DuckDBPyConnection, tier: str) -> pd.DataFrame:
-    """Personas per five-year age band and sex (band 95 = 95+)."""
+    """Personas per five-year age band and sex (band 15 = 18-19, band 85 = 85+)."""
     return _df(
         con,
         f"""
-        select least(age // 5 * 5, 95) as band, sex, count(*) as n
+        select least(age // 5 * 5, {PYRAMID_TOP}) as band, sex, count(*) as n
         from {tier} group by all order by band, sex
+        """,
+    )
+
+
+def query_census_age_sex(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """Adult population share per five-year band and sex (NBS 2024 estimate split by sex), same bands."""
+    name = "stg_assumptions__assumption_age_sex_adults_2024"
+    if not relation_exists(con, name):
+        return None
+    return _df(
+        con,
+        f"""
+        select least(age_min // 5 * 5, {PYRAMID_TOP}) as band, sex, sum(share_of_adults_pct) / 100 as share
+        from {name} group by all order by band, sex
         """,
     )
 
@@ -403,17 +422,32 @@ def fig_census_table(
             sub["expected_share"] * 100,
             height=0.4,
             color=CENSUS_COLOR,
-            label="Recensământ / țintă",
+            label="Census / target",
         )
         ax.barh(
             [i - 0.2 for i in y],
             sub["observed_share"] * 100,
             height=0.4,
             color=SYNTH_COLOR,
-            label=f"Sintetic ({tier})",
+            label=f"Synthetic ({tier})",
         )
         ax.set_yticks(y, names)
-        ax.set_xlabel("Pondere în grup (%)")
+        # log scale: a 94 % majority would flatten every minority on a linear axis; values are printed
+        ax.set_xscale("log")
+        shares = pd.concat([sub["expected_share"], sub["observed_share"]]) * 100
+        ax.set_xlim(max(0.01, shares[shares > 0].min() / 2) if (shares > 0).any() else 0.01, 250)
+        for i, (exp, obs) in enumerate(zip(sub["expected_share"], sub["observed_share"], strict=True)):
+            ax.text(max(obs * 100, 0.01) * 1.08, i - 0.2, f"{obs * 100:.1f}", va="center", fontsize=6.5)
+            ax.text(
+                max(exp * 100, 0.01) * 1.08,
+                i + 0.2,
+                f"{exp * 100:.1f}",
+                va="center",
+                fontsize=6.5,
+                color="#666666",
+            )
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.set_xlabel("Share within group (%, log scale)")
         size = int(sub["group_size"].max())
         ax.set_title(f"{_group_label(labels, str(group))} (n = {size:,})".replace(",", " "), loc="left")
         ax.grid(axis="y", visible=False)
@@ -425,8 +459,9 @@ def fig_census_table(
     return fig
 
 
-def fig_age_pyramid(age_sex: pd.DataFrame, tier: str) -> Figure:
-    bands = list(range(15, 100, 5))
+def fig_age_pyramid(age_sex: pd.DataFrame, census: pd.DataFrame | None, tier: str) -> Figure:
+    """Personas per five-year band and sex, with the census pyramid (scaled to the tier) as outlines."""
+    bands = list(range(15, PYRAMID_TOP + 1, 5))
     pivot = (
         age_sex.pivot_table(index="band", columns="sex", values="n", aggfunc="sum").reindex(bands).fillna(0)
     )
@@ -434,20 +469,40 @@ def fig_age_pyramid(age_sex: pd.DataFrame, tier: str) -> Figure:
     female = pivot.get("female", pd.Series(0, index=bands))
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     y = list(range(len(bands)))
-    ax.barh(y, -male.to_numpy(), color="#4C72B0", height=0.85, label=f"Bărbați ({int(male.sum()):,})")
-    ax.barh(y, female.to_numpy(), color="#DD8452", height=0.85, label=f"Femei ({int(female.sum()):,})")
-    names = [f"{b}–{b + 4}" if b < 95 else "95+" for b in bands]
-    names[0] = "18–19"
+    ax.barh(y, -male.to_numpy(), color="#4C72B0", height=0.85, label=f"Men ({int(male.sum()):,})")
+    ax.barh(y, female.to_numpy(), color="#DD8452", height=0.85, label=f"Women ({int(female.sum()):,})")
+    lim = max(male.max(), female.max())
+    if census is not None and not census.empty:
+        total = float(male.sum() + female.sum())
+        expected = (
+            census.pivot_table(index="band", columns="sex", values="share", aggfunc="sum")
+            .reindex(bands)
+            .fillna(0)
+            * total
+        )
+        for sign, sex in ((-1, "male"), (1, "female")):
+            ax.barh(
+                y,
+                sign * expected.get(sex, pd.Series(0, index=bands)).to_numpy(),
+                height=0.85,
+                fill=False,
+                edgecolor="#111111",
+                linewidth=1.0,
+                label="Census (NBS 2024, same total)" if sex == "male" else None,
+            )
+        lim = max(lim, expected.to_numpy().max())
+    names = [f"{b}–{b + 4}" for b in bands]
+    names[0], names[-1] = "18–19", f"{PYRAMID_TOP}+"
     ax.set_yticks(y, names)
-    lim = max(male.max(), female.max()) * 1.1 or 1
+    lim = lim * 1.1 or 1
     ax.set_xlim(-lim, lim)
     ticks = ax.get_xticks()
     ax.set_xticks(ticks, [f"{abs(int(t)):,}".replace(",", " ") for t in ticks])
     ax.set_xlim(-lim, lim)
     ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Persoane")
-    ax.set_ylabel("Vârsta (ani)")
-    ax.set_title(f"Piramida vârstelor, {tier}", loc="left")
+    ax.set_xlabel("Personas (men left, women right)")
+    ax.set_ylabel("Age (years)")
+    ax.set_title(f"Age pyramid, {tier}", loc="left")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper right")
     fig.tight_layout()
@@ -470,17 +525,17 @@ def fig_raions(raions: pd.DataFrame, tier: str) -> Figure:
             s=90,
             color="#111111",
             zorder=3,
-            label="Așteptat după recensământ",
+            label="Expected from the census",
         )
     ax.set_yticks(df.index, df["raion"])
     ax.set_ylim(-0.6, len(df) - 0.4)
-    ax.set_xlabel("Persoane")
-    ax.set_title(f"Persoane pe raioane, colorate după regiune, {tier}", loc="left")
+    ax.set_xlabel("Personas")
+    ax.set_title(f"Personas per raion, coloured by development region, {tier}", loc="left")
     ax.grid(axis="y", visible=False)
     from matplotlib.patches import Patch
 
-    region_ro = {"Chisinau": "Chișinău", "Gagauzia": "UTA Găgăuzia"}
-    handles = [Patch(color=REGION_COLORS.get(r, "#777777"), label=region_ro.get(r, r)) for r in order]
+    region_en = {"Chisinau": "Chișinău mun.", "Gagauzia": "ATU Gagauzia"}
+    handles = [Patch(color=REGION_COLORS.get(r, "#777777"), label=region_en.get(r, r)) for r in order]
     marker = ax.get_legend_handles_labels()[0]
     ax.legend(handles=handles + marker, loc="lower right")
     fig.tight_layout()
@@ -715,12 +770,13 @@ def _population_section(con: duckdb.DuckDBPyConnection, tier: str) -> Section:
     sec = Section("population", "Age pyramid and raions")
     sec.plots.append(
         figure_to_plot(
-            fig_age_pyramid(query_age_sex(con, tier), tier),
+            fig_age_pyramid(query_age_sex(con, tier), query_census_age_sex(con), tier),
             "age-pyramid",
             "Age pyramid by sex",
-            f"Population pyramid of the {tier} personas: five-year age bands from 18 to 95+, men to the "
-            "left and women to the right.",
-            "Age bands are compared with the census in the fit section (Grupa de vârstă, Sexul).",
+            f"Population pyramid of the {tier} personas: five-year age bands from 18 to 85+, men to the "
+            "left and women to the right, with the census pyramid (same total) as black outlines.",
+            "Census: NBS adult population estimate of 1 January 2024 by five-year band, split by sex "
+            "(stg_assumptions__assumption_age_sex_adults_2024).",
         )
     )
     raions = query_raions(con, tier)
@@ -948,7 +1004,7 @@ def _guarded(builder, section_id: str, title: str, *args: Any) -> Section:
 def build_tier_report(con: duckdb.DuckDBPyConnection, tier: str, release_tier: str | None) -> dict[str, Any]:
     """Everything the template needs for one tier."""
     _style()
-    labels = labels_ro(con)
+    labels = labels_en(con)
     is_released = tier == release_tier
     header = query_header(con, tier, is_released)
     fit_sec, fit_gate = _fit_sections(con, tier, labels)
