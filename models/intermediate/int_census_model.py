@@ -31,6 +31,6 @@ def model(dbt, session):
         "assumptions__assumption_status_age_rules": dbt.ref("stg_assumptions__assumption_status_age_rules").df(),
         "assumptions__assumption_isco_major_by_sex_area": dbt.ref("stg_assumptions__assumption_isco_major_by_sex_area").df(),
         "assumptions__assumption_isco_education_compatibility": dbt.ref("stg_assumptions__assumption_isco_education_compatibility").df(),
-        "reference__occupation_titles": dbt.ref("stg_reference__occupation_titles").df(),
+        "reference__occupation_titles": dbt.ref("int_occupation_titles_weighted").df(),
     }
     return fit_census_model(frames)

@@ -13,6 +13,7 @@ from scipy import stats
 
 from moldova_personas.census.fit import FittedModel, fit
 from moldova_personas.census.inputs import build_inputs
+from moldova_personas.census.occupations import REPORT_COLUMNS, occupation_diversity
 from moldova_personas.census.sampler import TIER_SIZES, CoreSampler, Reference
 from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 
@@ -294,16 +295,28 @@ FIT_SOURCES = {
 }
 
 
-def census_fit_cells_from_tiers(loaders: dict, targets) -> pd.DataFrame:
-    """Fit cells for every tier table that exists (`loaders`: tier -> callable returning a relation)."""
+def _built_tiers(loaders: dict, columns: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Every tier table that exists (`loaders`: tier -> callable returning a relation), as frames."""
     tiers = {}
     for tier, load in loaders.items():
         try:
-            tiers[tier] = load().df()
+            relation = load()
+            tiers[tier] = (relation.project(", ".join(columns)) if columns else relation).df()
         except Exception as exc:  # the tier was never built in this database
             if "does not exist" not in str(exc) and "Catalog Error" not in str(exc):
                 raise
-    return census_fit_cells(tiers, _to_pandas(targets))
+    return tiers
+
+
+def census_fit_cells_from_tiers(loaders: dict, targets) -> pd.DataFrame:
+    """Fit cells for every tier table that exists."""
+    return census_fit_cells(_built_tiers(loaders), _to_pandas(targets))
+
+
+def persona_occupations_from_tiers(loaders: dict, titles) -> pd.DataFrame:
+    """Title diversity and consistency breaks for every tier table that exists."""
+    tiers = _built_tiers(loaders, REPORT_COLUMNS)
+    return occupation_diversity(tiers, _to_pandas(titles), TIER_SIZES)
 
 
 def _built_tiers(loaders: dict, columns: tuple | None = None) -> dict[str, pd.DataFrame]:

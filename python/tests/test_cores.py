@@ -13,12 +13,13 @@ from dbt_helpers import run_dbt
 
 from moldova_personas import dbt_models as cores
 from moldova_personas.census.inputs import REQUIRED
+from moldova_personas.census.occupations import occupation_diversity
 
-# sampler input -> relation the tier models read it from
+# reference frame -> table the tier models read it from
 REFERENCES = {
     "names_first": "int_names_first_weighted",
     "names_last": "int_names_last_weighted",
-    "occupation_titles": "stg_reference__occupation_titles",
+    "occupation_titles": "int_occupation_titles_weighted",
     "assumption_big_five_params": "stg_reference__assumption_big_five_params",
 }
 
@@ -35,6 +36,7 @@ def census(tmp_path_factory):
             "+path:models/staging/reference",
             "+int_names_first_weighted",
             "+int_names_last_weighted",
+            "+int_occupation_titles_weighted",
             "--indirect-selection",
             "cautious",
         ],
@@ -130,17 +132,42 @@ def test_dependencies_people_would_notice(tier_25k):
     assert rate["higher"] > rate["lower_secondary"]
 
 
-def test_occupations_respect_education(census, tier_25k):
+def test_occupations_fit_the_person(census, tier_25k):
     titles = census["refs"]["occupation_titles"]
-    higher_only = set(titles.loc[titles["min_education"] == "higher", "title_male"]) | set(
-        titles.loc[titles["min_education"] == "higher", "title_female"]
-    )
-    holders = tier_25k[tier_25k["occupation"].isin(higher_only)]
+    report = occupation_diversity({"tier_25k": tier_25k}, titles, {"tier_25k": 25_000}).iloc[0]
+    breaks = ["unknown_titles", "sex_form_breaks", "isco_breaks", "education_floor_breaks"]
+    assert report[breaks + ["residence_breaks", "employed_without_title"]].sum() == 0, report.to_dict()
+    assert report["distinct_occupations"] > 600
+    higher_only = titles.loc[titles["min_education"] == "higher"]
+    holders = tier_25k[tier_25k["occupation"].isin(set(higher_only["title_m"]) | set(higher_only["title_f"]))]
     assert len(holders) > 100
     assert (holders["education_level"] == "higher").all()
     employed = tier_25k["employment_status"] == "employed"
-    assert tier_25k.loc[employed, "occupation"].notna().all()
     assert tier_25k.loc[~employed, "occupation"].isna().all()
+    # women-only and men-only titles go to the right sex
+    assert not tier_25k.loc[tier_25k["sex"] == "male", "occupation"].isin(["moașă", "educatoare"]).any()
+    assert not tier_25k.loc[tier_25k["sex"] == "female", "occupation"].isin(["preot", "educator"]).any()
+
+
+def test_occupation_report_sees_a_broken_core(census, tier_1k):
+    titles = census["refs"]["occupation_titles"]
+    broken = tier_1k.copy()
+    woman = broken.index[
+        (broken["sex"] == "female")
+        & broken["occupation"].notna()
+        & broken["education_level"].isin(["vocational", "higher"])
+    ][0]
+    broken.loc[woman, ["occupation", "isco_major"]] = ["contabil", 3]  # the masculine form on a woman
+    low = broken.index[(broken["education_level"] == "primary") & broken["occupation"].notna()]
+    if len(low):
+        broken.loc[low[0], ["occupation", "isco_major"]] = [
+            "programator" if broken.loc[low[0], "sex"] == "male" else "programatoare",
+            2,
+        ]
+    report = occupation_diversity({"t": broken}, titles, {"t": 1000}).iloc[0]
+    assert report["sex_form_breaks"] == 1
+    assert report["unknown_titles"] == 0
+    assert report["education_floor_breaks"] == (1 if len(low) else 0)
 
 
 def test_names_follow_ethnicity_and_sex(census, tier_25k):

@@ -10,13 +10,18 @@ final as (
 
     -- types come from the seed's column_types; names are read by the Python package as they are
     select
-        isco_major,
+        cor_code,
+        isco_unit_group,
         isco_sub_major,
-        title_male,
-        title_female,
+        isco_major,
+        title_m,
+        title_f,
+        feminine_form,
         min_education,
         residence,
-        weight
+        min_age,
+        title_share,
+        source
     from source
 
 )

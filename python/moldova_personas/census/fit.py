@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from moldova_personas.census.ipf import Margin, rake
+from moldova_personas.census.occupations import build_title_table, title_available
 from moldova_personas.schema import (
     AGE_GROUPS,
     EDUCATION_LEVELS,
@@ -76,7 +77,7 @@ class CensusInputs:
     status_age_rules: pd.DataFrame  # employment_status, min_age_band_start, max_age_band_start
     isco_by_sex_area: pd.DataFrame  # sex, residence_type, isco_major, pct of employed
     isco_education_weight: pd.DataFrame  # isco_major, education_level, weight (0 = not allowed)
-    occupation_titles: pd.DataFrame  # isco_major, min_education, residence (a group needs a title)
+    occupation_titles: pd.DataFrame  # int_occupation_titles_weighted (a group needs a title)
     notes: dict = field(default_factory=dict)
 
 
@@ -763,19 +764,14 @@ def _fit_isco(inputs, pop_sabr, education, employment) -> np.ndarray:
         .to_numpy(float)
     )
     cond = np.zeros((2, len(EDUCATION_LEVELS), 2, len(ISCO_MAJORS)))
-    rank = {e: i for i, e in enumerate(EDUCATION_LEVELS)}
-    titles = inputs.occupation_titles
-    has_title = np.zeros((2, len(EDUCATION_LEVELS), len(ISCO_MAJORS)), dtype=bool)  # (area, edu, isco)
-    for row in titles.itertuples():
-        for r, res in enumerate(AREAS):
-            if row.residence in ("any", res):
-                has_title[r, rank[row.min_education] :, int(row.isco_major)] = True
+    # (sex, area, edu, isco): a group is only drawn where a concrete title exists for that person
+    has_title = title_available(build_title_table(inputs.occupation_titles))
     for s, sex in enumerate(SEXES):
         for r, res in enumerate(AREAS):
             block = inputs.isco_by_sex_area[
                 (inputs.isco_by_sex_area["sex"] == sex) & (inputs.isco_by_sex_area["residence_type"] == res)
             ]
             target = block.set_index("isco_major")["pct"].reindex(ISCO_MAJORS).fillna(0.0).to_numpy(float)
-            # a group is only drawn where a concrete title exists for that education and area
-            cond[s, :, r] = _rake_conditional(weight * has_title[r], employed[s, :, r], target / target.sum())
+            shares = target / target.sum()
+            cond[s, :, r] = _rake_conditional(weight * has_title[s, r], employed[s, :, r], shares)
     return cond

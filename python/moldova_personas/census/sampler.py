@@ -18,6 +18,7 @@ import pyarrow as pa
 from moldova_personas.census.balanced import combine_keys, draw_grouped
 from moldova_personas.census.fit import AGES, AREAS, FittedModel
 from moldova_personas.census.names import NameTables, draw_names
+from moldova_personas.census.occupations import build_title_table, draw_titles
 from moldova_personas.schema import (
     AGE_GROUPS,
     BIG_FIVE_TRAITS,
@@ -34,7 +35,6 @@ from moldova_personas.schema import (
 TIER_SIZES = {"tier_1k": 1_000, "tier_25k": 25_000, "tier_100k": 100_000, "tier_1m": 1_000_000}
 BLOCK_ENDS = tuple(sorted(TIER_SIZES.values()))
 PERSONA_NAMESPACE = uuid.UUID("6f1d0c52-5d8e-4d55-9a59-2d5b3c0a2024")
-EDU_RANK = {e: i for i, e in enumerate(EDUCATION_LEVELS)}
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Reference:
 
     first_names: pd.DataFrame  # int_names_first_weighted: ethnicity, sex, cohort, first_name, probability
     last_names: pd.DataFrame  # int_names_last_weighted: ethnicity, last_name_male/_female, probability
-    titles: pd.DataFrame  # isco_major, title_male, title_female, min_education, residence, weight
+    titles: pd.DataFrame  # int_occupation_titles_weighted: one row per title with its weight
     big_five_params: pd.DataFrame  # param_type, trait, trait_2, stratum, value
 
 
@@ -98,6 +98,7 @@ class CoreSampler:
         self.p_emp = _cond(model.employment_given_band_sex_area_edu, 4)
         self.p_isco = _cond(model.isco_given_sex_edu_area, 3)
         self.sizes = {"band": n_b, "eth": n_e}
+        self.titles = build_title_table(reference.titles)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -180,7 +181,16 @@ class CoreSampler:
             "employment_status": _labels(EMPLOYMENT_STATUSES, emp),
             "isco_major": isco,
         }
-        codes = {"sex": sex, "band": band, "eth": eth, "area": area, "edu": edu, "emp": emp, "isco": isco}
+        codes = {
+            "sex": sex,
+            "band": band,
+            "age": AGES[age_idx],
+            "eth": eth,
+            "area": area,
+            "edu": edu,
+            "emp": emp,
+            "isco": isco,
+        }
         cols.update(self._occupation(codes, rng))
         cols.update(draw_names(self.names, eth, sex, cols["age"], rng))
         cols.update(self._big_five(codes, rng))
@@ -189,32 +199,11 @@ class CoreSampler:
         return cols
 
     def _occupation(self, codes: dict, rng: np.random.Generator) -> dict:
-        """A concrete Romanian title within the ISCO group, allowed by education and residence."""
-        titles = self.ref.titles
-        t_isco = titles["isco_major"].to_numpy(dtype=np.int64)
-        t_rank = titles["min_education"].map(EDU_RANK).to_numpy(dtype=np.int64)
-        t_res = titles["residence"].to_numpy(dtype=object)
-        t_weight = titles["weight"].to_numpy(dtype=float)
-        male, female = (
-            titles["title_male"].to_numpy(dtype=object),
-            titles["title_female"].to_numpy(dtype=object),
+        """A concrete Romanian title within the ISCO group (see census.occupations)."""
+        isco = codes["isco"]
+        occupation = draw_titles(
+            self.titles, isco, codes["edu"], codes["area"], codes["sex"], codes["age"], rng
         )
-        isco, edu, area, sex = codes["isco"], codes["edu"], codes["area"], codes["sex"]
-        occupation = np.full(isco.size, None, dtype=object)
-        employed = np.flatnonzero(isco >= 0)
-        key = (isco[employed] * len(EDUCATION_LEVELS) + edu[employed]) * 2 + area[employed]
-        for k in np.unique(key):
-            rows = employed[key == k]
-            i, e, a = int(isco[rows[0]]), int(edu[rows[0]]), int(area[rows[0]])
-            ok = (t_isco == i) & (t_rank <= e) & ((t_res == "any") | (t_res == AREAS[a]))
-            if not ok.any():
-                raise ValueError(
-                    f"no occupation title for ISCO {i}, education {EDUCATION_LEVELS[e]}, {AREAS[a]}: add one "
-                    "to seeds/reference/occupation_titles.csv or allow the pair in "
-                    "seeds/assumptions/assumption_isco_education_compatibility.csv"
-                )
-            choice = rng.choice(np.flatnonzero(ok), size=rows.size, p=t_weight[ok] / t_weight[ok].sum())
-            occupation[rows] = np.where(sex[rows] == SEXES.index("female"), female[choice], male[choice])
         emp = codes["emp"]
         occ_type = np.select(
             [

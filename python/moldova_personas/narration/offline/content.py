@@ -1212,12 +1212,33 @@ PRO_OPEN_NEW = (
 )
 
 
-def job_lines(title: str | None) -> tuple[str, ...] | None:
+# Banks that describe manual work, keyed by their first keyword, with the ISCO major groups whose
+# titles they fit: with 1,100 titles a keyword also hits "inginer-șef în construcții" or "inginer
+# mecanic", who get their ISCO group's lines instead of a bricklayer's or a fitter's day.
+MANUAL_BANK_MAJORS = {
+    "zidar": (7, 9),
+    "sezonier": (6, 9),
+    "agricol": (6, 9),
+    "curățenie": (5, 9),
+    "operator": (8, 9),
+    "cusătoreas": (7, 8, 9),
+    "mecanic": (7, 8),
+    "hamal": (9,),
+    "șofer": (8, 9),
+}
+
+
+def _bank_fits(keys: tuple[str, ...], isco) -> bool:
+    majors = MANUAL_BANK_MAJORS.get(keys[0])
+    return majors is None or not isinstance(isco, int) or isco in majors
+
+
+def job_lines(title: str | None, isco: int | None = None) -> tuple[str, ...] | None:
     """Lines for the job title's first matching keyword, else None (use the ISCO group)."""
     t = (title or "").lower()
     for keys, lines in JOB_TITLE_LINES:
         if any(k in t for k in keys):
-            return lines
+            return lines if _bank_fits(keys, isco) else None
     return None
 
 
@@ -1373,10 +1394,10 @@ JOB_TITLE_SKILLS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
-def job_skills(title: str | None) -> tuple[str, ...] | None:
+def job_skills(title: str | None, isco: int | None = None) -> tuple[str, ...] | None:
     """Skill items for the job title's first matching keyword, else None (use the ISCO group)."""
     t = (title or "").lower()
     for keys, items in JOB_TITLE_SKILLS:
         if any(k in t for k in keys):
-            return items
+            return items if _bank_fits(keys, isco) else None
     return None

@@ -235,7 +235,7 @@ def _professional(ctx: _Ctx) -> str:
     opening = C.PRO_OPEN_NEW if ctx.status == "employed" and ctx.age < 24 else C.PRO_OPEN[g]
     parts = [ctx.t(ctx.pick(opening))]
     if ctx.status == "employed":
-        bank = C.job_lines(ctx.core.get("occupation")) or C.PRO_ISCO.get(
+        bank = C.job_lines(ctx.core.get("occupation"), ctx.isco) or C.PRO_ISCO.get(
             ctx.isco if isinstance(ctx.isco, int) else -1, C.PRO_ISCO[-1]
         )
         parts += [ctx.t(s) for s in ctx.rng.sample(bank, min(3, len(bank)))]
@@ -354,7 +354,7 @@ def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
     g = ctx.group()
     isco = ctx.isco if isinstance(ctx.isco, int) and ctx.status == "employed" else None
     job_items = list(C.SKILL_ITEMS.get(isco if isco is not None else g, C.SKILL_ITEMS["other"]))
-    by_title = C.job_skills(ctx.core.get("occupation")) if ctx.status == "employed" else None
+    by_title = C.job_skills(ctx.core.get("occupation"), ctx.isco) if ctx.status == "employed" else None
     if by_title:
         job_items = list(by_title) + [i for i in job_items if i not in by_title][:1]
     home_items = list(C.SKILL_HOME_RURAL if ctx.rural else C.SKILL_HOME_URBAN)
