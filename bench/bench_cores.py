@@ -61,11 +61,11 @@ def main() -> None:
         "build",
         "--select",
         "+int_census_model",
-        "+int_census_targets",
         "+path:models/staging/reference",
         "+path:models/staging/narration",
         "+int_names_first_weighted",
         "+int_names_last_weighted",
+        "+int_occupation_titles_weighted",
         "--exclude",
         "int_census_model",
         "--indirect-selection",
@@ -79,7 +79,7 @@ def main() -> None:
         for name, relation in (
             ("names_first", "int_names_first_weighted"),
             ("names_last", "int_names_last_weighted"),
-            ("occupation_titles", "stg_reference__occupation_titles"),
+            ("occupation_titles", "int_occupation_titles_weighted"),
             ("assumption_big_five_params", "stg_reference__assumption_big_five_params"),
         )
     }

@@ -23,7 +23,7 @@ DB = ROOT / "target" / "bench" / "bench.duckdb"
 REFS = {
     "names_first": "int_names_first_weighted",
     "names_last": "int_names_last_weighted",
-    "occupation_titles": "stg_reference__occupation_titles",
+    "occupation_titles": "int_occupation_titles_weighted",
     "assumption_big_five_params": "stg_reference__assumption_big_five_params",
 }
 
