@@ -159,8 +159,11 @@ FIT_COLUMNS = {
     "census__ethnicity_by_region": "ethnicity",
     "census__native_language": "mother_tongue",
     "census__religion_national": "religion",
+    "census__religion_by_raion": "religion",
     "census__marital_status": "marital_status",
     "census__education_level": "education_level",
+    "census__education_by_area": "education_level",
+    "census__education_by_raion": "education_level",
     "lfs__employment_status": "employment_status",
     "lfs__employment_rate_20_64": "employment_status",
     "assumption__isco_major_by_sex_area": "isco_major",
@@ -174,6 +177,10 @@ def _group_rows(cores: pd.DataFrame, table: str, group_value: str) -> pd.DataFra
         rows = cores[cores["residence_type"] == group_value]
     elif table == "census__ethnicity_by_region":
         rows = cores[cores["region"] == group_value]
+    elif table in ("census__religion_by_raion", "census__education_by_raion"):
+        rows = cores[cores["raion"] == group_value]
+    elif table == "census__education_by_area":
+        rows = cores[cores["residence_type"] == group_value]
     elif table == "lfs__employment_rate_20_64":
         rows = cores[cores["age"].between(20, 64)]
         dim, value = group_value.split("=")
@@ -231,11 +238,37 @@ def census_fit_cells(tiers: dict[str, pd.DataFrame], targets: pd.DataFrame) -> p
     return pd.DataFrame(out)
 
 
+MIN_EXPECTED_COUNT = 5.0  # Cochran's rule for the chi-square approximation
+
+
+def _pool_small_cells(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pool the cells of one group whose expected count is below MIN_EXPECTED_COUNT.
+
+    Why: a religion held by 0.1 % of a raion expects 0.01 persons among its 10 personas of a 1K tier;
+    the one persona balanced sampling must put somewhere would add ~100 to chi-square although nothing
+    is wrong. The pooled cell keeps observed and expected totals (an impossible category that was drawn
+    still counts); if it is itself below the threshold it joins the smallest remaining cell.
+    """
+    small = expected < MIN_EXPECTED_COUNT
+    if not small.any():
+        return observed, expected
+    obs, exp = observed[~small], expected[~small]
+    pooled_o, pooled_e = observed[small].sum(), expected[small].sum()
+    if pooled_e >= MIN_EXPECTED_COUNT or exp.size == 0:
+        return np.append(obs, pooled_o), np.append(exp, pooled_e)
+    smallest = int(np.argmin(exp))
+    obs, exp = obs.copy(), exp.copy()
+    obs[smallest] += pooled_o
+    exp[smallest] += pooled_e
+    return obs, exp
+
+
 def census_fit_summary(cells: pd.DataFrame) -> pd.DataFrame:
     """Per tier x census table: chi-square (summed over groups), p-value, SRMSE, max |deviation|.
 
     Partial tables (only some cells printed, e.g. ethnicity by region) are tested as
-    cell-vs-rest; categories with zero expected share are left out of the chi-square.
+    cell-vs-rest; inside each group, cells expecting fewer than 5 persons are pooled before the
+    chi-square (`_pool_small_cells`); SRMSE and the deviations use every cell as it is.
     """
     rows = []
     for (tier, table), block in cells.groupby(["tier", "census_table"], sort=True):
@@ -250,9 +283,10 @@ def census_fit_summary(cells: pd.DataFrame) -> pd.DataFrame:
             if expected.sum() < n - 1e-6 * n:  # partial table: add the rest as one cell
                 observed = np.append(observed, n - observed.sum())
                 expected = np.append(expected, n - expected.sum())
-            keep = expected > 0
-            chi2 += float((((observed - expected) ** 2)[keep] / expected[keep]).sum())
-            dof += int(keep.sum()) - 1
+            pooled_o, pooled_e = _pool_small_cells(observed, expected)
+            keep = pooled_e > 0
+            chi2 += float((((pooled_o - pooled_e) ** 2)[keep] / pooled_e[keep]).sum())
+            dof += max(int(keep.sum()) - 1, 0)
             sq += float(((observed - expected) ** 2).sum())
             exp_sum += float(expected.sum())
             n_cells += len(expected)
@@ -286,9 +320,17 @@ FIT_SOURCES = {
     "census__native_language": (
         "native_language, mother_tongue_by_ethnicity, assumption_mother_tongue_romanian_odds"
     ),
-    "census__religion_national": "religion_national, religion_by_ethnicity",
+    "census__religion_national": "religion_national, religion_by_raion, religion_by_ethnicity",
+    "census__religion_by_raion": "religion_by_raion (NBS table 5.29), religion_by_ethnicity",
     "census__marital_status": "marital_status, population_single_age_2024_approx",
     "census__education_level": "education_level, assumption_education_attainment_age_10_17",
+    "census__education_by_area": (
+        "education_higher_by_territory (urban), assumption_education_by_age_sex_area, localities"
+    ),
+    "census__education_by_raion": (
+        "education_higher_by_territory (5 printed units; the rest modelled), "
+        "assumption_education_by_age_sex_area, localities"
+    ),
     "lfs__employment_status": "employment_status (LFS 2024), assumption_lfs_teen_status",
     "lfs__employment_rate_20_64": "employment_status (LFS 2024)",
     "assumption__isco_major_by_sex_area": "assumption_isco_major_by_sex_area, occupation_titles",

@@ -182,3 +182,65 @@ def test_cli_exit_codes(seeds: Path) -> None:
     bad = subprocess.run([*cmd, str(seeds)], capture_output=True, text=True, env=env, check=False)
     assert bad.returncode == 1
     assert f"{f}:{line}: [religion=Islam] count = -1 is negative" in bad.stderr
+
+
+def test_religion_by_raion_reconciles_with_raion_and_national_counts(seeds: Path) -> None:
+    # Briceni Orthodox 37731 -> 37000: the unit no longer sums to its population, nor the category
+    # to the national Orthodox count, and its shares no longer sum to 100
+    f = seeds / "religion_by_raion.csv"
+    line = _replace_line(f, "1400000,Briceni,Nord,Orthodox,", ",37731,", ",37000,")
+    msg = _message(seeds)
+    raion_file, national_file = seeds / "population_by_raion.csv", seeds / "religion_national.csv"
+    assert "[raion=Briceni] population = 46894 but the religion_by_raion.csv rows with raion=Briceni" in msg
+    assert "sum count to 46163 (difference -731)" in msg
+    assert f"{raion_file}:" in msg
+    assert f"{national_file}:2: [religion=Orthodox] count = 2271105 but the religion_by_raion.csv rows" in msg
+    assert line > 1
+
+
+def test_religion_by_raion_combined_no_religion_row(seeds: Path) -> None:
+    # the national file prints freethinker + agnostic + atheist as one row: the fold must hold
+    f = seeds / "religion_by_raion.csv"
+    _replace_line(f, "100000,mun. Chișinău,Chisinau,Atheist,", ",11302,", ",11300,")
+    msg = _message(seeds)
+    assert "[religion=Freethinker + Agnostic + Atheist (combined)] count = 16768" in msg
+    assert "sum to 16766 (difference -2)" in msg
+
+
+def test_religion_by_raion_wrong_region_and_code(seeds: Path) -> None:
+    f = seeds / "religion_by_raion.csv"
+    line = _replace_line(f, "1400000,Briceni,Nord,Baptist,", "1400000,Briceni,Nord,", "1400001,Briceni,Sud,")
+    msg = _message(seeds)
+    where = f"{f}:{line}: [raion=Briceni, religion=Baptist]"
+    assert f"{where} cuatm_code = '1400001' but population_by_raion.csv gives '1400000'" in msg
+    assert f"{where} region = 'Sud' but population_by_raion.csv gives 'Nord'" in msg
+
+
+def test_religion_by_raion_missing_unit(seeds: Path) -> None:
+    f = seeds / "religion_by_raion.csv"
+    _write(f, [row for row in _lines(f) if ",Taraclia," not in row])
+    msg = _message(seeds)
+    assert f"{f}: has no rows for 1 raion(s) of population_by_raion.csv: Taraclia" in msg
+
+
+def test_education_by_territory_checks(seeds: Path) -> None:
+    f = seeds / "education_higher_by_territory.csv"
+    nat = _replace_line(f, "national,", ",19.1,", ",19.4,")
+    bad_pct = _replace_line(f, "area,urban,", ",30.3,", ",130.3,")
+    unknown = _replace_line(f, "raion,Cantemir,", "raion,Cantemir,", "raion,Cantemirr,")
+    msg = _message(seeds)
+    assert (
+        f"{f}:{nat}: [territory_type=national, territory=Republica Moldova] higher_education_pct = 19.4"
+        in msg
+    )
+    assert "prints 19.1 for the same figure" in msg
+    assert (
+        f"{f}:{bad_pct}: [territory_type=area, territory=urban] higher_education_pct = 130.3 is above 100"
+        in msg
+    )
+    assert (
+        f"{f}:{unknown}: [territory_type=raion, territory=Cantemirr] territory = 'Cantemirr' is not a raion"
+        in msg
+    )
+    # the national and area rows are not raions: no raion complaint about them
+    assert "territory = 'urban' is not a raion" not in msg

@@ -19,11 +19,15 @@ def round_table(
     group_sizes: np.ndarray,
     carry: np.ndarray,
     rng: np.random.Generator,
+    in_order: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Round an expected-counts table to integers with exact row sums and balanced column sums.
 
     expected: (G, K) non-negative, each row summing to its group size.
     carry: (K,) column deficit carried in (expected minus realised so far), updated and returned.
+    in_order: visit the groups in index order instead of a random one. The running deficit then keeps
+    every run of consecutive groups balanced too, so a caller whose group index is major in a unit
+    (e.g. raion first) gets each unit's column totals within a person or two of their expectation.
     Returns (counts (G, K) int64, new carry).
     """
     n_groups, n_cats = expected.shape
@@ -32,7 +36,7 @@ def round_table(
     counts = base.astype(np.int64)
     need = group_sizes.astype(np.int64) - counts.sum(axis=1)
     deficit = carry.astype(float).copy()
-    for g in rng.permutation(n_groups):
+    for g in range(n_groups) if in_order else rng.permutation(n_groups):
         k = int(need[g])
         if k > 0:
             eligible = frac[g] > 1e-12
@@ -52,17 +56,19 @@ def draw_grouped(
     cond_probs: np.ndarray,
     carry: np.ndarray,
     rng: np.random.Generator,
+    in_order: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Assign a category to every row from P(category | group) with balanced counts.
 
     group_ids: (n,) int group index per row, in [0, G).
     cond_probs: (G, K) rows summing to 1 (rows of empty groups may be anything).
+    in_order: round the groups in index order (see `round_table`).
     Returns (category per row, new carry).
     """
     n_groups = cond_probs.shape[0]
     sizes = np.bincount(group_ids, minlength=n_groups)
     expected = cond_probs * sizes[:, None]
-    counts, carry = round_table(expected, sizes, carry, rng)
+    counts, carry = round_table(expected, sizes, carry, rng, in_order)
     # Category list per group in group order, then shuffled inside each group.
     cats = np.repeat(np.tile(np.arange(cond_probs.shape[1]), n_groups), counts.ravel())
     # Rows of each group in random order: a stable integer sort of a random permutation.

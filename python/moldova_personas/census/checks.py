@@ -2,9 +2,11 @@
 
 dbt's seed tests report bad data only after a load; this module reads the files with the csv module and
 names the file, the 1-based CSV line, the row key, what is wrong and how to fix it. The checks mirror the
-tests in seeds/census/_census__seeds.yml: required columns, numeric values, non-negative counts, shares
-summing to 100, known region codes, raion names known to population_by_raion, duplicate keys, and raion
-sums equal to region totals.
+tests in seeds/census/_census__seeds.yml: required columns, numeric values, non-negative counts, percents
+at most 100, shares summing to 100, known region codes, raion names known to population_by_raion (and the
+region and CUATM code printed beside them), duplicate keys, child sums equal to parent totals (raions to
+regions, localities to raions, religion by raion to the raion populations and to the national religion
+counts), tables that must cover every raion, and figures repeated in two files agreeing.
 
 A UTF-8 byte-order mark and CRLF line endings are tolerated silently (dbt and DuckDB read them too; the
 shared census files use CRLF); the BOM is stripped before the header is read, so it never turns the first
@@ -51,10 +53,33 @@ class TableSpec:
     shares: tuple[ShareCheck, ...] = ()
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     raion_column: str | None = None
+    raion_where: Callable[[dict[str, str]], bool] | None = None  # rows whose raion_column is a raion
+    percents: tuple[str, ...] = ()  # 0-100 columns: above 100 is an error
+    per_raion: tuple[str, ...] = ()  # columns that must equal the raion's row in population_by_raion
+    covers_all_raions: bool = False  # every raion of population_by_raion must appear
 
 
 WORKING_AGE = ("pop_grp1_under_working_age", "pop_grp2_working_age", "pop_grp3_over_working_age")
 ETHNICITY_CODES = tuple(ETHNICITIES)
+RELIGION_BY_RAION_LABELS = (
+    "Orthodox",
+    "Baptist",
+    "Jehovah's Witnesses",
+    "Pentecostal",
+    "Adventist",
+    "Christian according to the Gospel (Evangelical)",
+    "Old Believers (Russian Orthodox Old Rite)",
+    "Islam",
+    "Catholic",
+    "Other religions",
+    "Freethinker",
+    "Agnostic",
+    "Atheist",
+    "No religion (Fără religie)",
+    "Not declared",
+)
+# religion_national prints freethinker + agnostic + atheist as one row; the raion table has them apart.
+COMBINED_NO_RELIGION = "Freethinker + Agnostic + Atheist (combined)"
 
 
 def _not_total(row: dict[str, str]) -> bool:
@@ -267,26 +292,133 @@ TABLES: dict[str, TableSpec] = {
         key=("indicator",),
         integers=("year",),
     ),
+    "religion_by_raion": TableSpec(
+        columns=(
+            "cuatm_code",
+            "raion",
+            "region",
+            "religion",
+            "religion_label_ro",
+            "category_type",
+            "count",
+            "pct_of_raion_population",
+            "source_id",
+            "status",
+        ),
+        key=("raion", "religion"),
+        integers=("count",),
+        decimals=("pct_of_raion_population",),
+        non_negative=("count", "pct_of_raion_population"),
+        percents=("pct_of_raion_population",),
+        shares=(ShareCheck("pct_of_raion_population", group_by=("raion",), tolerance=0.05),),
+        codes={
+            "region": REGIONS,
+            "religion": RELIGION_BY_RAION_LABELS,
+            "category_type": ("religious affiliation", "no religion", "not declared"),
+        },
+        raion_column="raion",
+        per_raion=("cuatm_code", "region"),
+        covers_all_raions=True,
+    ),
+    "education_higher_by_territory": TableSpec(
+        columns=(
+            "territory_type",
+            "territory",
+            "cuatm_code",
+            "higher_education_pct",
+            "age_universe",
+            "source_id",
+            "status",
+            "note",
+        ),
+        key=("territory_type", "territory"),
+        decimals=("higher_education_pct",),
+        non_negative=("higher_education_pct",),
+        percents=("higher_education_pct",),
+        codes={"territory_type": ("national", "area", "raion")},
+        raion_column="territory",
+        raion_where=lambda r: r.get("territory_type") == "raion",
+        per_raion=("cuatm_code",),
+    ),
 }
 
-# Child rows summed by a group column must equal the parent row: (child table, child group column,
-# parent table, parent key, columns, child row filter). Localities: leaf rows only.
-SUM_CHECKS: tuple[tuple[str, str, str, str, tuple[str, ...], Callable[[dict[str, str]], bool]], ...] = (
-    (
+
+@dataclass(frozen=True)
+class SumCheck:
+    """Child rows summed per parent key must equal the parent row (column pairs child -> parent).
+
+    `keep` filters child rows; `parent_key_of` maps a child row to the parent key (default: its
+    `group_col` value), e.g. to fold three child categories into one combined parent row.
+    """
+
+    child: str
+    group_col: str
+    parent: str
+    parent_key: str
+    columns: tuple[tuple[str, str], ...]
+    keep: Callable[[dict[str, str]], bool] = lambda r: True
+    parent_key_of: Callable[[dict[str, str]], str] | None = None
+
+
+def _same(*columns: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c, c) for c in columns)
+
+
+def _religion_national_key(row: dict[str, str]) -> str:
+    label = row.get("religion", "")
+    return COMBINED_NO_RELIGION if label in ("Freethinker", "Agnostic", "Atheist") else label
+
+
+SUM_CHECKS: tuple[SumCheck, ...] = (
+    SumCheck(
         "population_by_raion",
         "region",
         "population_by_region",
         "region",
-        ("population", "urban", "rural", *WORKING_AGE),
-        lambda r: True,
+        _same("population", "urban", "rural", *WORKING_AGE),
     ),
-    (
+    SumCheck(
         "localities",
         "raion",
         "population_by_raion",
         "raion",
-        ("population",),
-        lambda r: r.get("is_leaf") == "1",
+        _same("population"),
+        keep=lambda r: r.get("is_leaf") == "1",
+    ),
+    SumCheck("religion_by_raion", "raion", "population_by_raion", "raion", (("count", "population"),)),
+    SumCheck(
+        "religion_by_raion",
+        "religion",
+        "religion_national",
+        "religion",
+        _same("count"),
+        parent_key_of=_religion_national_key,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class EqualCheck:
+    """A figure printed in two files must agree: the `child` row selected by `child_where` and the
+    `parent` row selected by `parent_where` (within `tolerance`)."""
+
+    child: str
+    child_where: Callable[[dict[str, str]], bool]
+    child_column: str
+    parent: str
+    parent_where: Callable[[dict[str, str]], bool]
+    parent_column: str
+    tolerance: float = 1e-9
+
+
+EQUAL_CHECKS: tuple[EqualCheck, ...] = (
+    EqualCheck(
+        "education_higher_by_territory",
+        lambda r: r.get("territory_type") == "national",
+        "higher_education_pct",
+        "education_level",
+        lambda r: r.get("education_level") == "higher (superior)",
+        "pct",
     ),
 )
 
@@ -383,7 +515,9 @@ def _number(text: str, integer: bool) -> float | int | None:
     return value
 
 
-def _check_table(name: str, spec: TableSpec, table: _Table, raions: set[str] | None) -> list[CensusProblem]:
+def _check_table(
+    name: str, spec: TableSpec, table: _Table, raions: dict[str, dict[str, str]] | None
+) -> list[CensusProblem]:
     d = table.display
     missing = [c for c in spec.columns if c not in table.header]
     if missing:
@@ -450,6 +584,16 @@ def _check_table(name: str, spec: TableSpec, table: _Table, raions: set[str] | N
                         f"edit {d} line {line} ({col} must be >= 0)",
                     )
                 )
+            if col in spec.percents and value > 100:
+                problems.append(
+                    CensusProblem(
+                        d,
+                        line,
+                        key,
+                        f"{col} = {text} is above 100 (a percent of the population)",
+                        f"edit {d} line {line} ({col} is a percent, 0-100)",
+                    )
+                )
         for col, allowed in spec.codes.items():
             if row[col] not in allowed:
                 problems.append(
@@ -461,19 +605,48 @@ def _check_table(name: str, spec: TableSpec, table: _Table, raions: set[str] | N
                         f"edit {d} line {line} ({col} must be one of: {', '.join(allowed)})",
                     )
                 )
-        if spec.raion_column and raions is not None and row[spec.raion_column] not in raions:
+        is_raion_row = spec.raion_column and (spec.raion_where is None or spec.raion_where(row))
+        if is_raion_row and raions is not None:
+            parent = raions.get(row[spec.raion_column])
+            if parent is None:
+                problems.append(
+                    CensusProblem(
+                        d,
+                        line,
+                        key,
+                        f"{spec.raion_column} = {row[spec.raion_column]!r} is not a raion of "
+                        "population_by_raion.csv",
+                        f"edit {d} line {line} (use a raion name exactly as in population_by_raion.csv)",
+                    )
+                )
+            else:
+                for col in spec.per_raion:
+                    if row[col].strip() != parent.get(col, "").strip():
+                        problems.append(
+                            CensusProblem(
+                                d,
+                                line,
+                                key,
+                                f"{col} = {row[col]!r} but population_by_raion.csv gives "
+                                f"{parent.get(col, '')!r} for {row[spec.raion_column]}",
+                                f"edit {d} line {line} ({col} must match population_by_raion.csv)",
+                            )
+                        )
+    for share in spec.shares:
+        problems.extend(_check_shares(share, table, bad_cells))
+    if spec.covers_all_raions and raions is not None and spec.raion_column:
+        present = {row[spec.raion_column] for _, row in table.rows}
+        absent = [r for r in raions if r not in present]
+        if absent:
             problems.append(
                 CensusProblem(
                     d,
-                    line,
-                    key,
-                    f"{spec.raion_column} = {row[spec.raion_column]!r} is not a raion of "
-                    "population_by_raion.csv",
-                    f"edit {d} line {line} (use a raion name exactly as in population_by_raion.csv)",
+                    None,
+                    "",
+                    f"has no rows for {len(absent)} raion(s) of population_by_raion.csv: {', '.join(absent)}",
+                    f"add the rows of {', '.join(absent)} to {d} (this table covers every raion)",
                 )
             )
-    for share in spec.shares:
-        problems.extend(_check_shares(share, table, bad_cells))
     return problems
 
 
@@ -516,44 +689,81 @@ def _int_or_none(text: str) -> int | None:
 
 def _check_sums(tables: dict[str, _Table]) -> list[CensusProblem]:
     problems: list[CensusProblem] = []
-    for child, group_col, parent, parent_key, columns, keep in SUM_CHECKS:
-        if child not in tables or parent not in tables:
+    for check in SUM_CHECKS:
+        if check.child not in tables or check.parent not in tables:
             continue
-        child_t, parent_t = tables[child], tables[parent]
-        needed = {group_col, *columns}
-        if not needed <= set(child_t.header) or not {parent_key, *columns} <= set(parent_t.header):
+        child_t, parent_t = tables[check.child], tables[check.parent]
+        child_cols = {c for c, _ in check.columns}
+        parent_cols = {p for _, p in check.columns}
+        if not {check.group_col, *child_cols} <= set(child_t.header):
             continue  # missing columns are reported by the per-table checks
-        parent_rows = {row[parent_key]: (line, row) for line, row in parent_t.rows}
-        for col in columns:
+        if not {check.parent_key, *parent_cols} <= set(parent_t.header):
+            continue
+        parent_rows = {row[check.parent_key]: (line, row) for line, row in parent_t.rows}
+        key_of = check.parent_key_of or (lambda r, col=check.group_col: r[col])
+        for child_col, parent_col in check.columns:
+            what = "" if child_col == parent_col else f" {child_col}"
             sums: dict[str, int] = defaultdict(int)
             broken = False
             for _, row in child_t.rows:
-                if not keep(row) or not row[col].strip():
+                if not check.keep(row) or not row[child_col].strip():
                     continue
-                value = _int_or_none(row[col])
+                value = _int_or_none(row[child_col])
                 if value is None:
                     broken = True
                     break
-                sums[row[group_col]] += value
+                sums[key_of(row)] += value
             if broken:
                 continue
             for key, total in sums.items():
                 if key not in parent_rows:
-                    continue  # reported as an unknown region / raion by the per-table checks
+                    continue  # reported as an unknown code / raion by the per-table checks
                 line, prow = parent_rows[key]
-                expected = _int_or_none(prow[col])
+                expected = _int_or_none(prow[parent_col])
                 if expected is not None and expected != total:
                     problems.append(
                         CensusProblem(
                             parent_t.display,
                             line,
-                            f"{parent_key}={key}",
-                            f"{col} = {expected} but the {child}.csv rows with {group_col}={key} "
-                            f"sum to {total} (difference {total - expected:+d})",
+                            f"{check.parent_key}={key}",
+                            f"{parent_col} = {expected} but the {check.child}.csv rows with "
+                            f"{check.group_col}={key} sum{what} to {total} "
+                            f"(difference {total - expected:+d})",
                             f"edit {parent_t.display} line {line} "
-                            f"or the {group_col}={key} rows of {child_t.display}",
+                            f"or the {check.group_col}={key} rows of {child_t.display}",
                         )
                     )
+    return problems
+
+
+def _check_equal(tables: dict[str, _Table]) -> list[CensusProblem]:
+    problems: list[CensusProblem] = []
+    for check in EQUAL_CHECKS:
+        if check.child not in tables or check.parent not in tables:
+            continue
+        child_t, parent_t = tables[check.child], tables[check.parent]
+        if check.child_column not in child_t.header or check.parent_column not in parent_t.header:
+            continue
+        parents = [(line, row) for line, row in parent_t.rows if check.parent_where(row)]
+        for line, row in child_t.rows:
+            if not check.child_where(row) or not parents:
+                continue
+            p_line, p_row = parents[0]
+            try:
+                mine, theirs = float(row[check.child_column]), float(p_row[check.parent_column])
+            except ValueError:
+                continue  # reported as not a number by the per-table checks
+            if abs(mine - theirs) > check.tolerance:
+                problems.append(
+                    CensusProblem(
+                        child_t.display,
+                        line,
+                        _key_text(row, TABLES[check.child].key),
+                        f"{check.child_column} = {row[check.child_column]} but {parent_t.display} line "
+                        f"{p_line} prints {p_row[check.parent_column]} for the same figure",
+                        f"make {child_t.display} line {line} and {parent_t.display} line {p_line} agree",
+                    )
+                )
     return problems
 
 
@@ -584,10 +794,11 @@ def validate_census(path: str | Path, tables: Iterable[str] | None = None) -> li
     raions = None
     raion_table = loaded.get("population_by_raion")
     if raion_table is not None and "raion" in raion_table.header:
-        raions = {row["raion"] for _, row in raion_table.rows}
+        raions = {row["raion"]: row for _, row in raion_table.rows}
     for name, table in loaded.items():
         problems.extend(_check_table(name, TABLES[name], table, raions))
     problems.extend(_check_sums(loaded))
+    problems.extend(_check_equal(loaded))
     return problems
 
 

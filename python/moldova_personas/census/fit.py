@@ -8,7 +8,9 @@ Two stages, both fitted by raking (IPF):
 * Stage B gives each remaining attribute a conditional table P(attribute | parents) whose shape
   comes from a cited or documented prior and whose level is raked so that, integrated over the
   stage-A population, it reproduces the census margin (mother tongue, religion, marital status,
-  education, employment, ISCO group).
+  education, employment, ISCO group). Religion is conditional on raion and ethnicity (raked to every
+  raion's religion table), education on raion, age band, sex and area (raked to the national table
+  and to the urban and raion cells NBS printed).
 
 Census tables describe all ages (or 10+/15+); personas are adults (18+). Every table is moved to the
 adult universe by the documented adjustment in `adult_targets` before it is used, and the fit mart
@@ -65,11 +67,13 @@ class CensusInputs:
     romanian_vs_moldovan_prior: pd.Series  # ethnicity -> prior odds Romanian:Moldovan mother tongue
     religion_by_ethnicity: pd.DataFrame  # ethnicity, religion, pct of affiliated
     religion_national: pd.Series  # religion -> count (all ages)
+    religion_by_raion: pd.DataFrame  # raion, religion, population (all ages, every raion, NBS table 5.29)
     marital_15plus_pct: pd.Series  # marital_status -> pct of 15+
     marital_prior: pd.DataFrame  # age_lo, age_hi, sex, marital_status, share
     education_10plus_pct: pd.Series  # education_level -> pct of 10+
     education_children: pd.DataFrame  # age_lo, age_hi, education_level, share (attainment of ages 10-17)
     education_prior: pd.DataFrame  # age_lo, age_hi, sex, residence_type, education_level, share
+    education_higher_cells: pd.DataFrame  # territory_type (area|raion), territory, pct (higher, of 10+)
     employment_targets: pd.Series  # employment_status -> pct of adults (derived from LFS)
     employment_rate_20_64: pd.DataFrame  # dimension (sex|residence_type|all), value, pct
     employment_prior: pd.DataFrame  # age_lo, age_hi, sex, residence_type, employment_status, share
@@ -90,9 +94,9 @@ class FittedModel:
     stage_a: np.ndarray  # (L, sex, band, eth) adult counts
     single_age_given_band_sex: np.ndarray  # (sex, band, ages) probabilities
     mother_tongue_given_eth: np.ndarray  # (eth, mt)
-    religion_given_eth: np.ndarray  # (eth, religion)
+    religion_given_raion_eth: np.ndarray  # (raion, eth, religion)
     marital_given_band_sex: np.ndarray  # (band, sex, marital)
-    education_given_band_sex_area: np.ndarray  # (band, sex, area, edu)
+    education_given_raion_band_sex_area: np.ndarray  # (raion, band, sex, area, edu)
     employment_given_band_sex_area_edu: np.ndarray  # (band, sex, area, edu, status)
     isco_given_sex_edu_area: np.ndarray  # (sex, edu, area, isco)
     targets: pd.DataFrame  # census_table, group_value, category, expected_share, published_share, note
@@ -283,13 +287,23 @@ def adult_targets(inputs: CensusInputs, loc: pd.DataFrame) -> pd.DataFrame:
         (inputs.mother_tongue_national / inputs.mother_tongue_national.sum()).to_dict(),
         "adult ethnicity x mother tongue | ethnicity (assumed age-independent)",
     )
-    rel = eth @ religion_given_ethnicity(inputs)
+    by_raion = religion_shares_by_raion(inputs)
+    raion_adults = loc.groupby("raion")["adult_population"].sum()
+    rel = (by_raion.mul(raion_adults, axis=0).sum() / raion_adults.sum()).reindex(RELIGIONS)
     rows += _target_rows(
         "census__religion_national",
-        dict(zip(RELIGIONS, rel, strict=True)),
+        rel.to_dict(),
         (inputs.religion_national / inputs.religion_national.sum()).to_dict(),
-        "adult ethnicity x religion | ethnicity (assumed age-independent)",
+        "raion religion tables x adults per raion (religion assumed age-independent within a raion)",
     )
+    for raion, shares in by_raion.iterrows():
+        rows += _target_rows(
+            "census__religion_by_raion",
+            shares.to_dict(),
+            shares.to_dict(),
+            "NBS table 5.29 shares of the unit (all ages; assumed age-independent within the unit)",
+            group=raion,
+        )
     rows += _target_rows(
         "census__marital_status",
         adult_marital_targets(inputs),
@@ -302,6 +316,15 @@ def adult_targets(inputs: CensusInputs, loc: pd.DataFrame) -> pd.DataFrame:
         (inputs.education_10plus_pct / inputs.education_10plus_pct.sum()).to_dict(),
         "10+ shares less the attainment of ages 10-17 (assumption table)",
     )
+    for cell in adult_higher_education_cells(inputs, loc):
+        rows += _target_rows(
+            f"census__education_by_{cell['kind']}",
+            {"higher": cell["share"]},
+            {"higher": cell["published"]},
+            "10+ share printed by NBS, moved to adults (10-17 year olds by the unit's under-working-age "
+            "count; see adult_higher_education_cells)",
+            group=cell["unit"],
+        )
     rows += _target_rows(
         "lfs__employment_status",
         (inputs.employment_targets / 100).to_dict(),
@@ -445,6 +468,48 @@ def religion_given_ethnicity(inputs: CensusInputs) -> np.ndarray:
     return _normalise(joint)
 
 
+def religion_shares_by_raion(inputs: CensusInputs) -> pd.DataFrame:
+    """Raion x religion shares (rows sum to 1) of the whole population, NBS table 5.29."""
+    table = inputs.religion_by_raion.pivot_table(
+        index="raion", columns="religion", values="population", aggfunc="sum", fill_value=0
+    )
+    unknown = sorted(set(table.columns) - set(RELIGIONS))
+    if unknown:
+        raise ValueError(f"census__religion_by_raion: religion codes not in schema.RELIGIONS: {unknown}")
+    table = table.reindex(columns=list(RELIGIONS), fill_value=0).astype(float)
+    return table.div(table.sum(axis=1), axis=0)
+
+
+def religion_given_raion_ethnicity(
+    inputs: CensusInputs, raions: list[str], pop_raion_eth: np.ndarray
+) -> np.ndarray:
+    """P(religion | raion, ethnicity): the national P(religion | ethnicity) raked, inside each raion,
+    so the raion's adults (by ethnicity, from stage A) reproduce its religion table.
+
+    Raking keeps the odds ratios of the national table (a Russian stays far likelier than a Moldovan
+    to be an Old Believer) while the level of each religion follows the raion. A tiny floor lets a
+    religion the ethnic table never gives a group still appear where NBS counted it.
+    """
+    shares = religion_shares_by_raion(inputs)
+    missing = sorted(set(raions) - set(shares.index))
+    if missing:
+        raise ValueError(f"census__religion_by_raion: no religion rows for raion(s) {missing}")
+    prior = religion_given_ethnicity(inputs) + 1e-9
+    out = np.zeros((len(raions), *prior.shape))
+    for k, raion in enumerate(raions):
+        rows = pop_raion_eth[k]
+        joint = prior * rows[:, None]
+        target = shares.loc[raion].to_numpy(float) * rows.sum()
+        for _ in range(500):
+            col = joint.sum(axis=0)
+            joint *= np.where(col > 0, target / np.maximum(col, 1e-300), 1.0)
+            joint *= np.where(rows > 0, rows / np.maximum(joint.sum(axis=1), 1e-300), 0.0)[:, None]
+            if np.abs(joint.sum(axis=0) - target).max() < 1e-9 * rows.sum():
+                break
+        out[k] = np.where(rows[:, None] > 0, _normalise(joint), prior / prior.sum(axis=1, keepdims=True))
+    return out
+
+
 def adult_marital_targets(inputs: CensusInputs) -> dict:
     nat = inputs.single_age
     pop15 = nat.loc[15:].sum()
@@ -466,6 +531,56 @@ def adult_education_targets(inputs: CensusInputs) -> dict:
     if (counts < 0).any():
         raise ValueError("education targets: children's attainment exceeds the 10+ census counts")
     return dict(zip(EDUCATION_LEVELS, counts / counts.sum(), strict=True))
+
+
+def _children_10_17(inputs: CensusInputs, loc: pd.DataFrame, mask: np.ndarray) -> float:
+    """10-17 year olds in the localities of `mask`: the national count (single-age estimate scaled to
+    the census total) shared by the localities' under-working-age persons.
+
+    Assumption: a unit holds the same share of the nation's 10-17 year olds as of its under-working-age
+    group (NBS prints that group per locality, not single ages). Blank groups take the unit's share of
+    the population.
+    """
+    nat = inputs.single_age
+    census_total = float(loc["population"].sum())
+    national = float(nat.loc[10:17].sum()) * census_total / float(nat.sum())
+    grp1 = loc["pop_grp1_under_working_age"].astype(float)
+    known = grp1.notna()
+    share_known = grp1[known & mask].sum() / grp1[known].sum()
+    share_blank = loc.loc[~known & mask, "population"].sum() / census_total
+    return national * (share_known + share_blank)
+
+
+def adult_higher_education_cells(inputs: CensusInputs, loc: pd.DataFrame) -> list[dict]:
+    """The printed higher-education cells (urban, raions) moved from the 10+ to the adult universe.
+
+    Adult share = (p x (adults + children 10-17) - higher-educated children) / adults, where p is the
+    printed 10+ share normalised like the national table (its categories sum to 99.8, not 100), the
+    children are estimated by `_children_10_17` and their attainment comes from the assumption table.
+    """
+    total_pct = float(inputs.education_10plus_pct.sum())
+    lookup = _band_lookup(inputs.education_children, [], "education_level", EDUCATION_LEVELS)
+    higher = EDUCATION_LEVELS.index("higher")
+    child_higher = np.mean([lookup[(a,)][higher] / lookup[(a,)].sum() for a in range(10, MIN_AGE)])
+    cells = []
+    for row in inputs.education_higher_cells.itertuples():
+        if row.territory_type == "area":
+            kind, mask = "area", (loc["residence_type"] == row.territory).to_numpy()
+        elif row.territory_type == "raion":
+            kind, mask = "raion", (loc["raion"] == row.territory).to_numpy()
+        else:
+            continue  # the national row is the education_level table
+        if not mask.any():
+            raise ValueError(
+                f"census__education_higher_by_territory: {row.territory_type} {row.territory!r} matches "
+                "no locality (use a raion name as in population_by_raion.csv, or urban/rural)"
+            )
+        adults = float(loc.loc[mask, "adult_population"].sum())
+        children = _children_10_17(inputs, loc, mask)
+        p = float(row.pct) / total_pct
+        share = (p * (adults + children) - child_higher * children) / adults
+        cells.append({"kind": kind, "unit": row.territory, "share": share, "published": float(row.pct) / 100})
+    return cells
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,24 +607,57 @@ def fit(inputs: CensusInputs) -> FittedModel:
             age_dist[s, b] = np.where(b == AGE_BAND_OF_AGE, weights * share, 0.0)
     age_dist = _normalise(age_dist)
     pop_sab = stage_a.sum(axis=(0, 3))  # (sex, band)
-    pop_sabr = np.einsum("lsae,lr->sar", stage_a, np.eye(2)[loc["area_idx"].to_numpy()])
+    area_onehot = np.eye(2)[loc["area_idx"].to_numpy()]
+    raion_onehot = np.eye(len(raions))[loc["raion_idx"].to_numpy()]
+    pop_sabr = np.einsum("lsae,lr->sar", stage_a, area_onehot)
+    pop_kbsr = np.einsum("lsae,lk,lr->kasr", stage_a, raion_onehot, area_onehot)  # (raion, band, sex, area)
+    pop_ke = np.einsum("lsae,lk->ke", stage_a, raion_onehot)  # (raion, eth)
     marital = _fit_marital(inputs, pop_sab, weights)
-    education = _fit_education(inputs, pop_sabr, weights)
-    employment = _fit_employment(inputs, pop_sabr, education, weights)
-    isco = _fit_isco(inputs, pop_sabr, education, employment)
+    education, edu_report = _fit_education(inputs, loc, raions, pop_kbsr, weights)
+    # employment and ISCO keep their parents (band, sex, area, edu): education summed over raions
+    education_bsr = _normalise(np.einsum("kbsr,kbsre->bsre", pop_kbsr, education))
+    employment = _fit_employment(inputs, pop_sabr, education_bsr, weights)
+    isco = _fit_isco(inputs, pop_sabr, education_bsr, employment)
+    printed = {(c.territory_type, c.territory) for c in inputs.education_higher_cells.itertuples()}
+    targets = pd.concat([targets, _modelled_education_rows(raions, pop_kbsr, education, printed)])
     return FittedModel(
         localities=loc,
         raions=raions,
         stage_a=stage_a,
         single_age_given_band_sex=age_dist,
         mother_tongue_given_eth=mother_tongue_given_ethnicity(inputs),
-        religion_given_eth=religion_given_ethnicity(inputs),
+        religion_given_raion_eth=religion_given_raion_ethnicity(inputs, raions, pop_ke),
         marital_given_band_sex=marital,
-        education_given_band_sex_area=education,
+        education_given_raion_band_sex_area=education,
         employment_given_band_sex_area_edu=employment,
         isco_given_sex_edu_area=isco,
-        targets=targets,
-        fit_report=report,
+        targets=targets.reset_index(drop=True),
+        fit_report={**report, **edu_report},
+    )
+
+
+def _modelled_education_rows(raions, pop_kbsr, education, printed: set) -> pd.DataFrame:
+    """Higher-education shares of the units and area NBS printed no figure for, as the model gives
+    them, so the fit mart shows every raion (published_share stays empty: nothing to compare with)."""
+    higher = EDUCATION_LEVELS.index("higher")
+    held = np.einsum("kbsr,kbsr->kr", pop_kbsr, education[..., higher])  # (raion, area)
+    adults = pop_kbsr.sum(axis=(1, 2))
+    rows = [("raion", raion, held[k].sum() / adults[k].sum()) for k, raion in enumerate(raions)]
+    rows += [("area", area, held[:, r].sum() / adults[:, r].sum()) for r, area in enumerate(AREAS)]
+    rows = [row for row in rows if (row[0], row[1]) not in printed]
+    return pd.DataFrame(
+        [
+            {
+                "census_table": f"census__education_by_{kind}",
+                "group_value": unit,
+                "category": "higher",
+                "expected_share": float(share),
+                "published_share": None,
+                "note": "model expectation: NBS printed no figure for this unit (the release: other raions "
+                "10-15 % on average)",
+            }
+            for kind, unit, share in rows
+        ]
     )
 
 
@@ -673,19 +821,54 @@ def _fit_marital(inputs: CensusInputs, pop_sab: np.ndarray, weights: np.ndarray)
     return cond.reshape(prior.shape)
 
 
-def _fit_education(inputs: CensusInputs, pop_sabr: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    shape = (len(AGE_GROUPS), 2, 2, len(EDUCATION_LEVELS))
-    prior = np.zeros(shape)
+def _fit_education(
+    inputs: CensusInputs, loc: pd.DataFrame, raions: list[str], pop_kbsr: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, dict]:
+    """P(education | raion, band, sex, area): the age x sex x area prior (same in every raion), raked
+    to the national adult table and to the higher-education cells NBS printed (urban; the five units).
+
+    Each printed cell is a two-way margin (higher vs the rest, the rest keeping its mix). Units NBS
+    printed nothing for move only with the national and urban margins, so they keep the shape that
+    their age, sex and urban/rural mix gives them.
+    """
+    n_k, n_e = len(raions), len(EDUCATION_LEVELS)
+    prior = np.zeros((len(AGE_GROUPS), 2, 2, n_e))
     for s, sex in enumerate(SEXES):
         for r, res in enumerate(AREAS):
             block = inputs.education_prior[
                 (inputs.education_prior["sex"] == sex) & (inputs.education_prior["residence_type"] == res)
             ]
             lookup = _band_lookup(block, ["sex", "residence_type"], "education_level", EDUCATION_LEVELS)
-            prior[:, s, r] = _prior_by_band(lookup, weights, (sex, res), len(EDUCATION_LEVELS))
-    pop = np.transpose(pop_sabr, (1, 0, 2)).reshape(-1)  # (band, sex, area)
-    target = np.array(list(adult_education_targets(inputs).values()))
-    return _rake_conditional(prior.reshape(-1, shape[-1]), pop, target).reshape(shape)
+            prior[:, s, r] = _prior_by_band(lookup, weights, (sex, res), n_e)
+    joint = pop_kbsr[..., None] * _normalise(prior)[None]  # (raion, band, sex, area, edu)
+    total = pop_kbsr.sum()
+    higher = EDUCATION_LEVELS.index("higher")
+    is_higher = np.eye(n_e)[higher]
+    national = np.array(list(adult_education_targets(inputs).values())) * total
+    margins = [
+        Margin("education cells", lambda j: j.sum(axis=-1), lambda f: f[..., None], pop_kbsr),
+        Margin("education national", lambda j: j.sum(axis=(0, 1, 2, 3)), lambda f: f, national),
+    ]
+    for cell in adult_higher_education_cells(inputs, loc):
+        sel = np.zeros((n_k, 1, 1, 2, 1))
+        if cell["kind"] == "raion":
+            sel[raions.index(cell["unit"])] = 1
+        else:
+            sel[:, :, :, AREAS.index(cell["unit"])] = 1
+        size = float((pop_kbsr[..., None] * sel).sum())
+        target = np.array([cell["share"], 1 - cell["share"]]) * size
+
+        def collapse(j, sel=sel):
+            held = (j * sel).sum(axis=(0, 1, 2, 3))
+            return np.array([held[higher], held.sum() - held[higher]])
+
+        def expand(f, sel=sel):
+            per_edu = f[0] * is_higher + f[1] * (1 - is_higher)
+            return 1 + sel * (per_edu - 1)
+
+        margins.append(Margin(f"education higher {cell['kind']}={cell['unit']}", collapse, expand, target))
+    report = rake(joint, margins, max_iter=500, tol=1e-9)
+    return _normalise(joint), report
 
 
 def _fit_employment(inputs, pop_sabr, education, weights) -> np.ndarray:

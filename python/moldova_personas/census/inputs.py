@@ -23,8 +23,10 @@ REQUIRED = (
     "census__native_language",
     "census__religion_by_ethnicity",
     "census__religion_national",
+    "census__religion_by_raion",
     "census__marital_status",
     "census__education_level",
+    "census__education_higher_by_territory",
     "census__employment_status",
     "assumptions__assumption_age_sex_adults_2024",
     "assumptions__assumption_open_age_group",
@@ -214,6 +216,7 @@ def build_inputs(frames: dict[str, pd.DataFrame]) -> CensusInputs:
         )["romanian_to_moldovan_odds"],
         religion_by_ethnicity=rel,
         religion_national=f["census__religion_national"].set_index("religion")["population"].astype(float),
+        religion_by_raion=f["census__religion_by_raion"][["raion", "religion", "population"]],
         marital_15plus_pct=marital.set_index("marital_status")["pct_2024"],
         marital_prior=_with_bounds(f["assumptions__assumption_marital_status_by_age_sex"]).rename(
             columns={"share_pct": "share"}
@@ -225,6 +228,9 @@ def build_inputs(frames: dict[str, pd.DataFrame]) -> CensusInputs:
         education_prior=_with_bounds(f["assumptions__assumption_education_by_age_sex_area"]).rename(
             columns={"share_pct": "share"}
         ),
+        education_higher_cells=f["census__education_higher_by_territory"].rename(
+            columns={"higher_education_pct": "pct"}
+        )[["territory_type", "territory", "pct"]],
         employment_targets=employment_targets(lfs, teens, single),
         employment_rate_20_64=rates,
         employment_prior=_with_bounds(f["assumptions__assumption_employment_status_by_age_sex_area"]).rename(

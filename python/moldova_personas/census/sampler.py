@@ -84,17 +84,20 @@ class CoreSampler:
         # area | region, eth, band
         reab_u = np.einsum("lsae,lr,lu->reau", j, region_onehot, area_onehot)
         self.p_area = _cond(reab_u, 3)
-        # raion | region, area, eth
-        rue_k = np.einsum("lsae,lr,lu,lk->ruek", j, region_onehot, area_onehot, raion_onehot)
-        self.p_raion = _cond(rue_k, 3)
+        # raion | region, area, eth, band: the band keeps each raion's age mix (raion ageing index),
+        # on which education by raion depends
+        rueb_k = np.einsum("lsae,lr,lu,lk->rueak", j, region_onehot, area_onehot, raion_onehot)
+        self.p_raion = _cond(rueb_k, 4)
         # locality | raion, area, eth
         kue_l = np.einsum("le,lk,lu->kuel", j.sum(axis=(1, 2)), raion_onehot, area_onehot)
         self.p_loc = _cond(kue_l, 3)
         self.p_age = _cond(model.single_age_given_band_sex, 2)  # (sex, band, ages)
         self.p_mt = _cond(model.mother_tongue_given_eth, 1)
-        self.p_rel = _cond(model.religion_given_eth, 1)
+        self.p_rel = _cond(model.religion_given_raion_eth, 2)  # (raion x eth, religion)
         self.p_marital = _cond(model.marital_given_band_sex, 2)
-        self.p_edu = _cond(model.education_given_band_sex_area, 3)
+        # education | area, raion, band, sex: groups area- then raion-major, rounded in that order so
+        # every area and every raion keeps its census share (see balanced.round_table)
+        self.p_edu = _cond(np.transpose(model.education_given_raion_band_sex_area, (3, 0, 1, 2, 4)), 4)
         self.p_emp = _cond(model.employment_given_band_sex_area_edu, 4)
         self.p_isco = _cond(model.isco_given_sex_edu_area, 3)
         self.sizes = {"band": n_b, "eth": n_e}
@@ -118,9 +121,9 @@ class CoreSampler:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _draw(self, name, groups, probs, carry, rng):
+    def _draw(self, name, groups, probs, carry, rng, in_order=False):
         state = carry.get(name, np.zeros(probs.shape[1]))
-        values, carry[name] = draw_grouped(groups, probs, state, rng)
+        values, carry[name] = draw_grouped(groups, probs, state, rng, in_order)
         return values
 
     def _block(self, b: int, start: int, end: int, carry: dict) -> dict:
@@ -136,17 +139,33 @@ class CoreSampler:
             "area", combine_keys(region, eth, band, sizes=(len(REGIONS), n_e, n_b)), self.p_area, carry, rng
         )
         raion = self._draw(
-            "raion", combine_keys(region, area, eth, sizes=(len(REGIONS), 2, n_e)), self.p_raion, carry, rng
+            "raion",
+            combine_keys(region, area, eth, band, sizes=(len(REGIONS), 2, n_e, n_b)),
+            self.p_raion,
+            carry,
+            rng,
         )
         loc = self._draw(
             "locality", combine_keys(raion, area, eth, sizes=(self.n_raion, 2, n_e)), self.p_loc, carry, rng
         )
         age_idx = self._draw("age", combine_keys(sex, band, sizes=(2, n_b)), self.p_age, carry, rng)
         mt = self._draw("mother_tongue", eth, self.p_mt, carry, rng)
-        rel = self._draw("religion", eth, self.p_rel, carry, rng)
+        rel = self._draw(
+            "religion",
+            combine_keys(raion, eth, sizes=(self.n_raion, n_e)),
+            self.p_rel,
+            carry,
+            rng,
+            in_order=True,
+        )
         marital = self._draw("marital", combine_keys(band, sex, sizes=(n_b, 2)), self.p_marital, carry, rng)
         edu = self._draw(
-            "education", combine_keys(band, sex, area, sizes=(n_b, 2, 2)), self.p_edu, carry, rng
+            "education",
+            combine_keys(area, raion, band, sex, sizes=(2, self.n_raion, n_b, 2)),
+            self.p_edu,
+            carry,
+            rng,
+            in_order=True,
         )
         emp = self._draw(
             "employment",

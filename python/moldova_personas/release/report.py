@@ -44,6 +44,7 @@ TEXT_FIELDS, LIST_FIELDS = NARRATIVE_TEXT_FIELDS, NARRATIVE_LIST_FIELDS
 TABLE_DIMENSION = {
     "census__age_sex": "sex",
     "census__education_level": "education_level",
+    "census__education_by_area": "education_level",
     "census__ethnicity_by_area": "ethnicity",
     "census__ethnicity_by_region": "ethnicity",
     "census__ethnicity_national": "ethnicity",
@@ -60,6 +61,8 @@ TABLE_TITLES = {
     "assumption__isco_major_by_sex_area": "ISCO-08 major group by sex and area (assumption raked to the LFS)",
     "census__age_sex": "Sex",
     "census__education_level": "Education level",
+    "census__education_by_area": "Higher education by area of residence",
+    "census__education_by_raion": "Higher education by raion (5 units published, the rest modelled)",
     "census__ethnicity_by_area": "Ethnicity by area of residence",
     "census__ethnicity_by_region": "Ethnicity by development region (published cells)",
     "census__ethnicity_national": "Ethnicity",
@@ -70,10 +73,17 @@ TABLE_TITLES = {
     "census__population_by_region": "Population by development region",
     "census__population_single_age": "Age group",
     "census__religion_national": "Religion",
+    "census__religion_by_raion": "Orthodox share by raion",
     "lfs__employment_rate_20_64": "Employment rate, ages 20-64 (LFS)",
     "lfs__employment_status": "Employment status (LFS)",
 }
 GROUP_LABELS = {"all": "all", "urban": "urban", "rural": "rural", "all=all": "all"}
+# Tables with one group per raion: drawn as one panel of the headline category's share in each unit
+# (35 small panels of 13 religions would bury the figure the reader looks for).
+UNIT_HEADLINES = {
+    "census__religion_by_raion": ("Orthodox", "Orthodox Christians"),
+    "census__education_by_raion": ("higher", "higher education"),
+}
 EXTRA_LABELS = {"employed": "employed", "not_employed": "not employed"}
 REGION_COLORS = {
     "Chisinau": "#4C72B0",
@@ -383,6 +393,15 @@ def _group_label(labels: dict[tuple[str, str], str], group: str) -> str:
         found = next((lab for (d, c), lab in labels.items() if c == value and d != "ethnicity"), value)
         parts.append(found)
     return " · ".join(parts)
+
+
+def headline_by_unit(cells: pd.DataFrame, category: str, title: str) -> pd.DataFrame:
+    """One group (`title`) whose categories are the units (raions): each unit's share of `category`."""
+    sub = cells[cells["category"] == category].copy()
+    sub["category"] = sub["group_value"]
+    sub["group_value"] = title
+    sub["group_size"] = sub["group_size"].sum()  # the panel's n: personas over all units
+    return sub
 
 
 def fig_census_table(
@@ -752,6 +771,8 @@ def _fit_sections(con: duckdb.DuckDBPyConnection, tier: str, labels: dict) -> tu
     if cells is not None:
         for census_table in dict.fromkeys(cells["census_table"]):
             sub = cells[cells["census_table"] == census_table]
+            if census_table in UNIT_HEADLINES:
+                sub = headline_by_unit(sub, *UNIT_HEADLINES[census_table])
             title = TABLE_TITLES.get(census_table, census_table)
             sec.plots.append(
                 figure_to_plot(
