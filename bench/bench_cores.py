@@ -86,7 +86,7 @@ def main() -> None:
     con.close()
 
     start = time.perf_counter()
-    model_table = dbt_models.fit_census_model(frames)
+    model_table = dbt_models.int_census_model(frames)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
     table = dbt_models.sample_tier(model_table, refs, "tier_1m", 42)

@@ -35,8 +35,8 @@ def main() -> None:
     con = duckdb.connect(str(DB), read_only=True)
     model = con.execute("select * from int_census_model").df()
     refs = {n: con.execute(f"select * from {relation}").df() for n, relation in REFS.items()}
-    anchors = con.execute("select * from stg_narration__anchors").arrow()
-    constraints = con.execute("select * from stg_narration__constraints").arrow()
+    anchors = con.execute("select * from stg_narration__anchors").to_arrow_table()
+    constraints = con.execute("select * from stg_narration__constraints").to_arrow_table()
     con.close()
     table = dbt_models.sample_tier(model, refs, args.tier, 42)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,17 +1,16 @@
-from moldova_personas.release.export import finalize_release
+from moldova_personas.dbt_models import export_release
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    meta = dbt.config.get("meta")
     # the five data files: referenced so that they are written before the folder is finalised
     dbt.ref("export_internal_full"), dbt.ref("export_schema_compat"), dbt.ref("export_extended_jsonl")
     dbt.ref("export_extended_parquet"), dbt.ref("export_extended_csv")
-    return finalize_release(
+    return export_release(
         staging=dbt.ref("export_staging"),
-        contract=dbt.ref("rpt_release_contract"),
-        safety=dbt.ref("rpt_safety_summary"),
+        contract_table=dbt.ref("rpt_release_contract"),
+        safety_summary=dbt.ref("rpt_safety_summary"),
         census_fit=dbt.ref("rpt_census_fit"),
         distributions=dbt.ref("rpt_release_distributions"),
-        settings=meta,
+        meta=dbt.config.get("meta"),
     )

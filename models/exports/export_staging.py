@@ -1,9 +1,8 @@
-from moldova_personas.release.export import prepare_staging
+from moldova_personas.dbt_models import export_staging
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    meta = dbt.config.get("meta")
     # Gate: only reached when the contract and every safety test upstream passed in this build.
     dbt.ref("rpt_release_contract")
-    return prepare_staging(dbt.ref("rpt_release_candidate"), export_root=meta["export_root"])
+    return export_staging(dbt.ref("rpt_release_candidate"), dbt.config.get("meta"))

@@ -1,7 +1,7 @@
-from moldova_personas.dbt_models import census_targets_of_model
+from moldova_personas.dbt_models import int_census_targets
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # The fit computed these targets from the census seeds; storing them here lets analysts read them.
-    return census_targets_of_model(dbt.ref("int_census_model"))
+    return int_census_targets(dbt.ref("int_census_model"))

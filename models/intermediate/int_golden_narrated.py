@@ -1,8 +1,7 @@
-from moldova_personas.narration.runtime import narrate_cores
+from moldova_personas.dbt_models import int_golden_narrated
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    cores = dbt.ref("int_golden_cores")
     anchors, constraints = dbt.ref("stg_narration__anchors"), dbt.ref("stg_narration__constraints")
-    return narrate_cores(cores, dbt.config.get("meta"), anchors, constraints)
+    return int_golden_narrated(dbt.ref("int_golden_cores"), anchors, constraints, dbt.config.get("meta"))

@@ -12,6 +12,7 @@ import pytest
 from dbt_helpers import run_dbt
 
 from moldova_personas import dbt_models as cores
+from moldova_personas.census.fit_stats import census_fit_cells, census_fit_report
 from moldova_personas.census.inputs import REQUIRED
 from moldova_personas.census.occupations import occupation_diversity
 
@@ -85,7 +86,7 @@ def test_tiers_are_nested_prefixes(tier_1k, tier_25k):
 @pytest.mark.parametrize("tier", ["tier_1k", "tier_25k"])
 def test_every_census_table_fits(census, tier, tier_1k, tier_25k):
     cores_ = {"tier_1k": tier_1k, "tier_25k": tier_25k}[tier]
-    report = cores.census_fit_report(cores.census_fit_cells({tier: cores_}, census["targets"]))
+    report = census_fit_report(census_fit_cells({tier: cores_}, census["targets"]))
     assert set(report["census_table"]) == set(census["targets"]["census_table"])
     bad = report[~report["is_within_tolerance"]]
     assert bad.empty, bad[["census_table", "p_value", "max_abs_deviation_pp"]].to_string()
@@ -94,7 +95,7 @@ def test_every_census_table_fits(census, tier, tier_1k, tier_25k):
 def test_fit_report_fails_on_a_biased_sample(census, tier_25k):
     """The gate can fail: drop most urban Russians and the ethnicity tables must leave tolerance."""
     biased = tier_25k.drop(tier_25k[(tier_25k["ethnicity"] == "Russian")].index[:400])
-    report = cores.census_fit_report(cores.census_fit_cells({"tier_25k": biased}, census["targets"]))
+    report = census_fit_report(census_fit_cells({"tier_25k": biased}, census["targets"]))
     failing = set(report.loc[~report["is_within_tolerance"], "census_table"])
     assert "census__ethnicity_national" in failing
 
@@ -217,12 +218,12 @@ def test_big_five_profile(tier_25k):
 
 
 def test_golden_set_is_stratified_and_independent_of_seed(census):
-    golden = cores.golden_cores(census["model"], census["refs"]).to_pandas()
+    golden = cores.int_golden_cores(census["model"], census["refs"]).to_pandas()
     assert len(golden) == 200 and golden["persona_id"].is_unique
     assert golden["region"].value_counts().eq(40).all()
     assert golden["golden_age_group"].value_counts().eq(50).all()
     assert golden["occupation_type"].value_counts().eq(50).all()
-    again = cores.golden_cores(census["model"], census["refs"]).to_pandas()
+    again = cores.int_golden_cores(census["model"], census["refs"]).to_pandas()
     pd.testing.assert_frame_equal(golden, again)
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the quality metric functions on tiny DuckDB relations."""
+"""Unit tests of the quality metric functions on tiny Arrow corpora (built in DuckDB)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _corpus(texts: list[str], categories: list[list[str]] | None = None):
         from (select unnest(range(?)) as i, unnest(?::varchar[]) as t, unnest(?::varchar[][]) as cats)""",
         [len(texts), texts, categories or [["money"]] * len(texts)],
     )
-    return con, con.table("c")
+    return con, con.table("c").to_arrow_table()
 
 
 def test_signatures_match_datasketch_legacy():

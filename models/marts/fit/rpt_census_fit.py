@@ -1,6 +1,6 @@
-from moldova_personas.dbt_models import census_fit_report
+from moldova_personas.dbt_models import rpt_census_fit
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return census_fit_report(dbt.ref("fct_census_fit_cells"))
+    return rpt_census_fit(dbt.ref("fct_census_fit_cells"))

@@ -1,13 +1,13 @@
-from moldova_personas.dbt_models import persona_names_report
+from moldova_personas.dbt_models import rpt_persona_names
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     # Every tier that has been built in this database is measured; tiers never built are skipped.
-    loaders = {
+    tiers = {
         "tier_1k": lambda: dbt.ref("tier_1k"),
         "tier_25k": lambda: dbt.ref("tier_25k"),
         "tier_100k": lambda: dbt.ref("tier_100k"),
         "tier_1m": lambda: dbt.ref("tier_1m"),
     }
-    return persona_names_report(loaders)
+    return rpt_persona_names(tiers)

@@ -1,6 +1,6 @@
-from moldova_personas.metrics.quality import constraint_consequences
+from moldova_personas.dbt_models import fct_quality_constraint_consequences
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return constraint_consequences(dbt.ref("fct_quality_corpus"))
+    return fct_quality_constraint_consequences(dbt.ref("fct_quality_corpus"))

@@ -1,12 +1,6 @@
-from moldova_personas.metrics.quality import near_duplicates
+from moldova_personas.dbt_models import fct_quality_uniqueness
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    lsh = dbt.config.get("meta")["lsh"]
-    return near_duplicates(
-        dbt.ref("fct_quality_corpus"),
-        threshold=float(lsh["threshold"]),
-        num_perm=int(lsh["num_perm"]),
-        shingle_size=int(lsh["shingle_size"]),
-    )
+    return fct_quality_uniqueness(dbt.ref("fct_quality_corpus"), dbt.config.get("meta"))

@@ -1,6 +1,6 @@
-from moldova_personas.metrics.quality import field_stats
+from moldova_personas.dbt_models import rpt_quality_field_stats
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return field_stats(dbt.ref("fct_quality_corpus"))
+    return rpt_quality_field_stats(dbt.ref("fct_quality_corpus"))

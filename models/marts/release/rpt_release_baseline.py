@@ -1,6 +1,6 @@
-from moldova_personas.release.contract import release_baseline
+from moldova_personas.dbt_models import rpt_release_baseline
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return release_baseline(dbt.ref("rpt_release_candidate"), dbt.ref("release_baseline"))
+    return rpt_release_baseline(dbt.ref("rpt_release_candidate"), dbt.ref("release_baseline"))

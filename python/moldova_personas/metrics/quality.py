@@ -1,10 +1,11 @@
 """Dataset-level quality metrics of the narrated corpus (the quality marts call these).
 
-Every function takes a DuckDB relation shaped like `fct_quality_corpus` (one row per persona: persona_id,
+Every function takes an Arrow table shaped like `fct_quality_corpus` (one row per persona: persona_id,
 region, opening_move, constraint_categories, anchors_used and the narrative fields) and returns a pyarrow
 Table. Per-token work (tokenising, trigrams, MATTR, MinHash; ~95M tokens at 100K personas) runs in the
-compiled kernels of `kernels.py` over raw UTF-8 bytes read from DuckDB as Arrow; regex matching of
-constraint cues stays in DuckDB. The quality marts build in ~55 s at 100K (BENCHMARKS.md, budget 2 min).
+compiled kernels of `kernels.py` over the raw UTF-8 bytes of the Arrow columns; regex matching of
+constraint cues runs in an in-process DuckDB over the same table (`_query`). The quality marts build in
+~55 s at 100K (BENCHMARKS.md, budget 2 min).
 
 Definitions (also in the marts' yml so analysts can recompute them):
 - tokens: lowercase runs of letters (hyphenated words kept whole), cedilla forms unified (ş->ș, ţ->ț);
@@ -27,6 +28,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -86,9 +88,9 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _arrow(result: Any) -> pa.Table:
-    table = result.arrow()
-    return table.read_all() if hasattr(table, "read_all") else table
+def _query(con: duckdb.DuckDBPyConnection, corpus: pa.Table, sql: str) -> duckdb.DuckDBPyRelation:
+    """`sql` over the Arrow table `corpus` (named `corpus` in the query), scanned in place by DuckDB."""
+    return con.from_arrow(corpus).query("corpus", sql)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -203,15 +205,15 @@ def _starter_stats(
     }
 
 
-def field_stats(corpus: Any, fields: Iterable[str] = NARRATIVE_TEXT_FIELDS) -> pa.Table:
+def field_stats(corpus: pa.Table, fields: Iterable[str] = NARRATIVE_TEXT_FIELDS) -> pa.Table:
     """One row per narrative field: lengths vs target, trigram repetition, MATTR-50, sentence starters.
 
     All metrics run in the compiled kernels (python/moldova_personas/kernels.py) over the field's raw UTF-8
-    bytes read once from DuckDB as Arrow; only per-field aggregates reach Python."""
+    bytes; only per-field aggregates reach Python."""
     rows: list[dict[str, Any]] = []
     for field in fields:
         low, high = LENGTH_TARGETS[field]
-        data, offsets = _utf8_buffers(_arrow(corpus.query("corpus", f"select {field} from corpus")).column(0))
+        data, offsets = _utf8_buffers(corpus.column(field))
         rows.append(
             {
                 "field": field,
@@ -222,27 +224,29 @@ def field_stats(corpus: Any, fields: Iterable[str] = NARRATIVE_TEXT_FIELDS) -> p
                 **_word_stats(data, offsets),
             }
         )
-    for field in NARRATIVE_LIST_FIELDS:
-        low, high = LENGTH_TARGETS[field]
-        summary = corpus.query(
-            "corpus",
-            f"""
-            select
-                count(*) as n_texts,
-                count(*) filter (where coalesce(len({field}), 0) = 0) as n_empty,
-                avg(coalesce(len({field}), 0)) as mean_chars,
-                min(coalesce(len({field}), 0)) as min_chars,
-                quantile_cont(coalesce(len({field}), 0), 0.05) as p05_chars,
-                quantile_cont(coalesce(len({field}), 0), 0.50) as p50_chars,
-                quantile_cont(coalesce(len({field}), 0), 0.95) as p95_chars,
-                max(coalesce(len({field}), 0)) as max_chars,
-                avg((coalesce(len({field}), 0) < {low})::int) as share_below_target,
-                avg((coalesce(len({field}), 0) > {high})::int) as share_above_target,
-            from corpus
-            """,
-        )
-        out = dict(zip(summary.columns, summary.fetchall()[0], strict=True))
-        rows.append({"field": field, "unit": "items", "target_min": low, "target_max": high, **out})
+    with duckdb.connect() as con:
+        for field in NARRATIVE_LIST_FIELDS:
+            low, high = LENGTH_TARGETS[field]
+            summary = _query(
+                con,
+                corpus,
+                f"""
+                select
+                    count(*) as n_texts,
+                    count(*) filter (where coalesce(len({field}), 0) = 0) as n_empty,
+                    avg(coalesce(len({field}), 0)) as mean_chars,
+                    min(coalesce(len({field}), 0)) as min_chars,
+                    quantile_cont(coalesce(len({field}), 0), 0.05) as p05_chars,
+                    quantile_cont(coalesce(len({field}), 0), 0.50) as p50_chars,
+                    quantile_cont(coalesce(len({field}), 0), 0.95) as p95_chars,
+                    max(coalesce(len({field}), 0)) as max_chars,
+                    avg((coalesce(len({field}), 0) < {low})::int) as share_below_target,
+                    avg((coalesce(len({field}), 0) > {high})::int) as share_above_target,
+                from corpus
+                """,
+            )
+            out = dict(zip(summary.columns, summary.fetchall()[0], strict=True))
+            rows.append({"field": field, "unit": "items", "target_min": low, "target_max": high, **out})
     for row in rows:
         row["share_on_target"] = 1 - (row["share_below_target"] or 0) - (row["share_above_target"] or 0)
     return pa.Table.from_pylist([_floats(r) for r in rows], schema=FIELD_STATS_SCHEMA)
@@ -297,7 +301,7 @@ def _floats(row: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 # Realism: constraint -> consequence
 # --------------------------------------------------------------------------------------------------
-def constraint_consequences(corpus: Any, fields: Iterable[str] = NARRATIVE_TEXT_FIELDS) -> pa.Table:
+def constraint_consequences(corpus: pa.Table, fields: Iterable[str] = NARRATIVE_TEXT_FIELDS) -> pa.Table:
     """One row per (persona, planned constraint category): is the constraint followed by a consequence?
 
     A category is *mentioned* in a sentence matching its cue pattern (CONSTRAINT_CUES). It is a *hit*
@@ -314,52 +318,53 @@ def constraint_consequences(corpus: Any, fields: Iterable[str] = NARRATIVE_TEXT_
         f"when {_lit(cat)} then regexp_matches(sentence, {_lit(_fold(pat))})"
         for cat, pat in CONSTRAINT_CUES.items()
     )
-    rel = corpus.query(
-        "corpus",
-        f"""
-        with
-        texts as ({unions}),
-        split as (
-            select persona_id, string_split_regex(txt, '[.!?…]+\\s+') as parts from texts
-        ),
-        planned as (
-            select distinct persona_id, unnest(constraint_categories) as category from corpus
-        ),
-        mentioning as (
-            select * from (
-                -- two unnests in one select pair up positionally: each sentence with the next one
+    with duckdb.connect() as con:
+        return _query(
+            con,
+            corpus,
+            f"""
+            with
+            texts as ({unions}),
+            split as (
+                select persona_id, string_split_regex(txt, '[.!?…]+\\s+') as parts from texts
+            ),
+            planned as (
+                select distinct persona_id, unnest(constraint_categories) as category from corpus
+            ),
+            mentioning as (
+                select * from (
+                    -- two unnests in one select pair up positionally: each sentence with the next one
+                    select
+                        planned.persona_id,
+                        planned.category,
+                        unnest(split.parts) as sentence,
+                        unnest(split.parts[2:] || [null]) as next_sentence,
+                    from planned
+                    inner join split on planned.persona_id = split.persona_id
+                )
+                where case category {mention} else false end
+            ),
+            matched as (
                 select
-                    planned.persona_id,
-                    planned.category,
-                    unnest(split.parts) as sentence,
-                    unnest(split.parts[2:] || [null]) as next_sentence,
-                from planned
-                inner join split on planned.persona_id = split.persona_id
+                    persona_id,
+                    category,
+                    bool_or(
+                        regexp_matches(sentence, {_lit(_fold(CAUSAL_MARKERS))})
+                        or coalesce(regexp_matches(next_sentence, {_lit(_fold(RESULT_MARKERS))}), false)
+                    ) as is_hit,
+                from mentioning
+                group by all
             )
-            where case category {mention} else false end
-        ),
-        matched as (
             select
-                persona_id,
-                category,
-                bool_or(
-                    regexp_matches(sentence, {_lit(_fold(CAUSAL_MARKERS))})
-                    or coalesce(regexp_matches(next_sentence, {_lit(_fold(RESULT_MARKERS))}), false)
-                ) as is_hit,
-            from mentioning
-            group by all
-        )
-        select
-            planned.persona_id,
-            planned.category,
-            matched.persona_id is not null as is_mentioned,
-            coalesce(matched.is_hit, false) as is_hit,
-        from planned
-        left join matched using (persona_id, category)
-        order by 1, 2
-        """,
-    )
-    return _arrow(rel)
+                planned.persona_id,
+                planned.category,
+                matched.persona_id is not null as is_mentioned,
+                coalesce(matched.is_hit, false) as is_hit,
+            from planned
+            left join matched using (persona_id, category)
+            order by 1, 2
+            """,
+        ).to_arrow_table()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -383,23 +388,24 @@ def minhash_signatures(shingle_hashes: list[np.ndarray], a: np.ndarray, b: np.nd
 
 
 def _signatures(
-    corpus: Any, fields: list[str], num_perm: int, shingle_size: int, seed: int, chunk_rows: int
+    corpus: pa.Table, fields: list[str], num_perm: int, shingle_size: int, seed: int, chunk_rows: int
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """persona ids (sorted), MinHash signatures, shingle counts and token-sequence hashes of each persona's
     whole narrative (text fields joined by a space), streamed in chunks of `chunk_rows` personas."""
     a, b = _permutations(num_perm, seed)
     text = " || ' ' || ".join(f"coalesce({f}, '')" for f in fields)
-    reader = corpus.query("corpus", f"select persona_id, {text} as t from corpus").to_arrow_reader(chunk_rows)
     ids: list[str] = []
     sigs, n_shingles, seq = [], [], []
-    for batch in reader:
-        ids.extend(batch.column(0).to_pylist())
-        data, offsets = _utf8_buffers(batch.column(1))
-        tok = kernels.tokenize(data, offsets)
-        sig, n_sh = kernels.signatures_of_tokens(tok["tokens"], tok["token_offsets"], shingle_size, a, b)
-        sigs.append(sig)
-        n_shingles.append(n_sh)
-        seq.append(kernels.sequence_hashes(tok["tokens"], tok["token_offsets"]))
+    with duckdb.connect() as con:
+        texts = _query(con, corpus, f"select persona_id, {text} as t from corpus")
+        for batch in texts.to_arrow_reader(chunk_rows):
+            ids.extend(batch.column(0).to_pylist())
+            data, offsets = _utf8_buffers(batch.column(1))
+            tok = kernels.tokenize(data, offsets)
+            sig, n_sh = kernels.signatures_of_tokens(tok["tokens"], tok["token_offsets"], shingle_size, a, b)
+            sigs.append(sig)
+            n_shingles.append(n_sh)
+            seq.append(kernels.sequence_hashes(tok["tokens"], tok["token_offsets"]))
     if not ids:
         return [], np.zeros((0, num_perm), np.uint64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
     # positions follow persona_id (cluster ids and tie-breaks must not depend on DuckDB's scan order)
@@ -440,7 +446,7 @@ def lsh_candidate_pairs(sig: np.ndarray, indexed: np.ndarray, threshold: float, 
 
 
 def near_duplicates(
-    corpus: Any,
+    corpus: pa.Table,
     threshold: float = LSH_THRESHOLD,
     num_perm: int = NUM_PERM,
     shingle_size: int = SHINGLE_SIZE,

@@ -59,15 +59,6 @@ class ClaimMatcher:
     trigger: re.Pattern[str]
 
 
-def as_table(data) -> pa.Table:
-    """An Arrow table from a table, a RecordBatchReader (DuckDB >= 1.4 `.arrow()`) or a DuckDB relation."""
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, pa.RecordBatchReader):
-        return data.read_all()
-    return as_table(data.arrow())
-
-
 def compile_patterns(rows: Iterable[Mapping[str, str | None]]) -> ClaimMatcher:
     """Compile the seed rows (rule_id, kind, language, category, pattern, severity) into a matcher."""
     rows = [dict(r) for r in rows]
@@ -172,16 +163,12 @@ def prefilter_sql(rows: Iterable[Mapping[str, str | None]], column: str = "narra
     return f"(regexp_matches({folded}, '{trigger}') or regexp_matches({column}, '{pii_shape}'))"
 
 
-def find_safety_findings(narratives, patterns: pa.Table) -> pa.Table:
+def find_safety_findings(narratives: pa.Table, patterns: pa.Table) -> pa.Table:
     """Gate 1 and PII findings over long-format narratives (persona_id, field, narrative_text, is_fixture).
 
-    `narratives` is a DuckDB relation (pre-filtered with `prefilter_sql`) or an Arrow table.
+    `narratives` may be pre-filtered with `prefilter_sql` (rows it drops cannot hold a finding).
     """
-    rows = as_table(patterns).to_pylist()
-    matcher = compile_patterns(rows)
-    if not isinstance(narratives, pa.Table | pa.RecordBatchReader):
-        narratives = narratives.filter(prefilter_sql(rows)).arrow()
-    narratives = as_table(narratives)
+    matcher = compile_patterns(patterns.to_pylist())
     out: dict[str, list] = {name: [] for name in FINDING_SCHEMA.names}
 
     def add(row: Mapping, n: int, gate: str, hit: Mapping[str, str]) -> None:

@@ -216,21 +216,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def rows_of(data: Any) -> list[dict[str, Any]]:
-    """Rows of a pyarrow Table, DuckDB relation, pandas DataFrame or iterable of mappings."""
+def rows_of(data: pa.Table | Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Rows of an Arrow table (what dbt_models passes) or of an iterable of mappings (tests, benchmarks)."""
     if data is None:
         return []
-    if hasattr(data, "arrow") and not isinstance(data, pa.Table):
-        data = data.arrow()
-        if hasattr(data, "read_all"):
-            data = data.read_all()
-    if isinstance(data, pa.RecordBatchReader):
-        data = data.read_all()
-    if isinstance(data, pa.Table):
-        return data.to_pylist()
-    if hasattr(data, "to_dict") and hasattr(data, "columns"):
-        return data.to_dict("records")
-    return [dict(r) for r in data]
+    return data.to_pylist() if isinstance(data, pa.Table) else [dict(r) for r in data]
 
 
 def _seed_rows(name: str) -> list[dict[str, Any]]:

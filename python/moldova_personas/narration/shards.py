@@ -38,14 +38,6 @@ def shard_bounds(n_cores: int, index: int, count: int) -> tuple[int, int]:
     return n_cores * index // count, n_cores * (index + 1) // count
 
 
-def _arrow(data) -> pa.Table:
-    if isinstance(data, pa.Table):
-        return data
-    if hasattr(data, "arrow"):
-        data = data.arrow()
-    return data.read_all() if hasattr(data, "read_all") else data
-
-
 def merged_rows(session, paths: list[str], persona_ids: set[str]) -> pa.Table:
     """Finished ('ok') narrations of these personas found in shard databases (attached read-only)."""
     tables = []
@@ -55,7 +47,7 @@ def merged_rows(session, paths: list[str], persona_ids: set[str]) -> pa.Table:
         try:
             columns = ", ".join(OUTPUT_SCHEMA.names)
             query = f"select {columns} from {alias}.main.int_personas_narrated where status = 'ok'"
-            table = _arrow(session.execute(query))
+            table = session.execute(query).to_arrow_table()
         finally:
             session.execute(f"detach {alias}")
         table = table.filter(pc.is_in(table["persona_id"], value_set=pa.array(sorted(persona_ids))))
@@ -79,10 +71,15 @@ def _unique_positions(values: list[str]) -> tuple[set[str], list[int]]:
 
 
 def narrate_release(
-    session, cores, anchors, constraints, meta: Mapping[str, Any], done_ids: set[str]
+    session,
+    cores: pa.Table,
+    anchors: pa.Table,
+    constraints: pa.Table,
+    meta: Mapping[str, Any],
+    done_ids: set[str],
 ) -> pa.Table:
     """Narrate the release cores not yet done: this shard's range only, after merging shard databases."""
-    table = _arrow(cores)
+    table = cores
     narration = dict(meta.get("narration", {})) if meta else {}
     shard = parse_shard(narration.pop("shard", ""))
     merge = [p.strip() for p in str(narration.pop("merge_shards", "") or "").split(",") if p.strip()]

@@ -44,14 +44,6 @@ CONTRACT_SCHEMA = pa.schema(
 )
 
 
-def _table(data) -> pa.Table:
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, pa.RecordBatchReader):
-        return data.read_all()
-    return _table(data.arrow())
-
-
 # --- metrics over per-persona rows (the bootstrap resamples these rows) -------------------------------
 
 
@@ -66,7 +58,7 @@ def _entropy_bits(counts: np.ndarray) -> np.ndarray:
 
 def persona_metric_arrays(persona_metrics: pa.Table) -> dict[str, np.ndarray]:
     """Per-persona inputs of each metric: 0/1 or numeric arrays, and opening-move codes."""
-    t = _table(persona_metrics)
+    t = persona_metrics
     col = {name: t.column(name).to_numpy(zero_copy_only=False) for name in t.column_names}
     moves = np.asarray([m if m is not None else "" for m in col["opening_move"]], dtype=object)
     _, codes = np.unique(moves, return_inverse=True)
@@ -133,8 +125,8 @@ def read_current_statistics(tier_dir: str | Path) -> tuple[dict | None, str | No
 
 def release_baseline(candidate: pa.Table, baseline_seed: pa.Table) -> pa.Table:
     """Baseline metric rows: the current release's statistics for the candidate's tier, else the seed."""
-    cand = _table(candidate).to_pylist()[0]
-    seed_rows = _table(baseline_seed).to_pylist()
+    cand = candidate.to_pylist()[0]
+    seed_rows = baseline_seed.to_pylist()
     stats, release_id = read_current_statistics(cand["tier_dir"])
     metrics = (stats or {}).get("quality_metrics") or {}
     rows = []
@@ -178,12 +170,12 @@ def release_contract(
     arrays = persona_metric_arrays(persona_metrics)
     values = metric_values(arrays)
     boot = bootstrap_metrics(arrays, seed=seed, n_resamples=n_resamples)
-    base = {r["metric"]: r for r in _table(baseline).to_pylist()}
-    tier = _table(candidate).column("tier")[0].as_py()
-    fit_rows = [r for r in _table(census_fit).to_pylist() if r["tier"] == tier]
-    safety_rows = _table(safety_summary).to_pylist()
+    base = {r["metric"]: r for r in baseline.to_pylist()}
+    tier = candidate.column("tier")[0].as_py()
+    fit_rows = [r for r in census_fit.to_pylist() if r["tier"] == tier]
+    safety_rows = safety_summary.to_pylist()
     rows = []
-    for g in _table(guards).to_pylist():
+    for g in guards.to_pylist():
         metric, kind, threshold = g["metric"], g["kind"], float(g["threshold"])
         sign = -1.0 if g["direction"] == "lower_is_better" else 1.0
         b = base.get(metric, {})
@@ -363,9 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         import duckdb
 
         with duckdb.connect(args.database, read_only=True) as con:
-            table = _table(
-                con.execute("select * from fct_release_persona_metrics order by persona_index").arrow()
-            )
+            table = con.execute(
+                "select * from fct_release_persona_metrics order by persona_index"
+            ).to_arrow_table()
             tier = con.execute("select any_value(tier), any_value(sample_seed) from fct_personas").fetchone()
         values = metric_values(persona_metric_arrays(table))
         print("metric,baseline_value,note")

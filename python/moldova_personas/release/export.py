@@ -110,14 +110,6 @@ OUTPUT_SCHEMA = pa.schema(
 )
 
 
-def _rows(data) -> list[dict]:
-    if isinstance(data, pa.Table):
-        return data.to_pylist()
-    if isinstance(data, pa.RecordBatchReader):
-        return data.read_all().to_pylist()
-    return _rows(data.arrow())
-
-
 def _generator_version() -> str:
     try:
         return version("moldova-personas")
@@ -125,13 +117,13 @@ def _generator_version() -> str:
         return "0.0.0"
 
 
-def prepare_staging(candidate, export_root: str | None = None) -> pa.Table:
+def prepare_staging(candidate: pa.Table, export_root: str | None = None) -> pa.Table:
     """Empty (or create) the candidate's staging folder; return the candidate row.
 
     `export_root` (the profile's external_root of this run) overrides the paths stored in the candidate
     mart, which may come from an earlier run when only the exports are selected.
     """
-    row = _rows(candidate)[0]
+    row = candidate.to_pylist()[0]
     if export_root:
         row["export_root"] = export_root
         row["tier_dir"] = f"{export_root}/{row['tier']}"
@@ -369,13 +361,20 @@ Dataset: {licence}. Code: Apache-2.0.
 """
 
 
-def finalize_release(staging, contract, safety, census_fit, distributions, settings: Mapping | None = None):
+def finalize_release(
+    staging: pa.Table,
+    contract: pa.Table,
+    safety: pa.Table,
+    census_fit: pa.Table,
+    distributions: pa.Table,
+    settings: Mapping | None = None,
+) -> pa.Table:
     """Document, hash and promote the staged release; refuse when a guard failed (with the reason)."""
     settings = dict(settings or {})
-    cand = _rows(staging)[0]
+    cand = staging.to_pylist()[0]
     staging_dir, tier_dir = Path(cand["staging_dir"]), Path(cand["tier_dir"])
     previous = current_release_id(tier_dir)
-    contract_rows, safety_rows = _rows(contract), _rows(safety)
+    contract_rows, safety_rows = contract.to_pylist(), safety.to_pylist()
     failed = [f"{r['guard']}: {r['detail']}" for r in contract_rows if not r["passed"]]
     failed += [f"safety {r['gate']}: {r['critical_items']}" for r in safety_rows if r["n_critical"]]
     missing = [name for name in DATA_FILES if not (staging_dir / name).is_file()]
@@ -404,8 +403,8 @@ def finalize_release(staging, contract, safety, census_fit, distributions, setti
         digest.update(f"{sha256_file(staging_dir / name)}  {name}\n".encode())
     release_id = f"{cand['tier']}-s{cand['seed']}-{digest.hexdigest()[:12]}"
 
-    fit_rows = [r for r in _rows(census_fit) if r["tier"] == cand["tier"]]
-    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, _rows(distributions))
+    fit_rows = [r for r in census_fit.to_pylist() if r["tier"] == cand["tier"]]
+    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, distributions.to_pylist())
     stats["release_id"] = release_id
     (staging_dir / "statistics.json").write_text(_json(stats), encoding="utf-8")
     (staging_dir / "statistics.md").write_text(statistics_markdown(stats), encoding="utf-8")
