@@ -33,12 +33,15 @@ def main() -> None:
     parser.add_argument("--tier", default="tier_25k")
     args = parser.parse_args()
     con = duckdb.connect(str(DB), read_only=True)
-    model = con.execute("select * from int_census_model").df()
+    census = tuple(
+        con.execute(f"select * from {t}").to_arrow_table()
+        for t in ("int_census_joint_cells", "int_census_conditionals")
+    )
     refs = {n: con.execute(f"select * from {relation}").df() for n, relation in REFS.items()}
     anchors = con.execute("select * from stg_narration__anchors").to_arrow_table()
     constraints = con.execute("select * from stg_narration__constraints").to_arrow_table()
     con.close()
-    table = dbt_models.sample_tier(model, refs, args.tier, 42)
+    table = dbt_models.sample_tier(census, refs, args.tier, 42)
     with tempfile.TemporaryDirectory() as tmp:
         settings = {"narration": {"seed": 42, "state_dir": f"{tmp}/state", "log_dir": f"{tmp}/logs"}}
         start = time.perf_counter()

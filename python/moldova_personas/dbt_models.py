@@ -8,15 +8,13 @@ the package imports this module.
 
 from __future__ import annotations
 
-import json
-import pickle
-import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
+from moldova_personas.census import model_tables
 from moldova_personas.census.fit import FittedModel, fit
 from moldova_personas.census.fit_stats import census_fit_cells, census_fit_report
 from moldova_personas.census.golden import golden_cores
@@ -28,8 +26,6 @@ from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 from moldova_personas.narration.runtime import narrate_cores
 from moldova_personas.narration.shards import narrate_release
 from moldova_personas.release import contract, export
-
-MODEL_FORMAT = "moldova-personas-census-model/1"
 
 
 def to_arrow(data: Any) -> pa.Table:
@@ -65,34 +61,32 @@ def parse_seed(value: Any) -> int:
 # -- census: fit, targets, tiers, golden set ------------------------------------------------------
 
 
-def int_census_model(inputs: Mapping[str, Any]) -> pd.DataFrame:
-    """One row: the fitted model (compressed pickle) and its raking report.
+def int_census_model(inputs: Mapping[str, Any]) -> pa.Table:
+    """The census model fitted once, as one row: each column holds one of its tables as a list of rows
+    (joint_cells, conditionals, targets, raking_report); the int_census_* models unnest them.
 
     `inputs`: staging relations keyed by model name without the `stg_` prefix (census.inputs.REQUIRED)."""
     model = fit(build_inputs({name: _pandas(relation) for name, relation in inputs.items()}))
-    blob = zlib.compress(pickle.dumps(model, protocol=5), 6)
-    report = {k: (float(v) if not isinstance(v, int) else v) for k, v in model.fit_report.items()}
-    return pd.DataFrame(
-        {
-            "model_format": [MODEL_FORMAT],
-            "n_localities": [len(model.localities)],
-            "adult_population": [float(model.localities["adult_population"].sum())],
-            "raking_report": [json.dumps(report, sort_keys=True)],
-            "model_blob": [blob],
-        }
+    parts = {
+        "joint_cells": model_tables.joint_cells_table(model),
+        "conditionals": model_tables.conditionals_table(model),
+        "targets": model_tables.targets_table(model),
+        "raking_report": model_tables.raking_table(model),
+    }
+    return pa.table({name: _as_one_list(table) for name, table in parts.items()})
+
+
+def _as_one_list(table: pa.Table) -> pa.ListArray:
+    """A table as a single list-of-structs value (one cell of a one-row table)."""
+    rows = pa.StructArray.from_arrays(
+        [column.combine_chunks() for column in table.columns], fields=table.schema
     )
+    return pa.ListArray.from_arrays(pa.array([0, table.num_rows], pa.int32()), rows)
 
 
-def load_census_model(table: Any) -> FittedModel:
-    frame = _pandas(table)
-    if frame.empty or frame["model_format"].iloc[0] != MODEL_FORMAT:
-        raise ValueError("int_census_model is empty or stale: run `dbt build --select +int_census_model`")
-    return pickle.loads(zlib.decompress(frame["model_blob"].iloc[0]))
-
-
-def int_census_targets(model: Any) -> pd.DataFrame:
-    """The targets the fitted model was raked to (computed by the fit from the census seeds)."""
-    return load_census_model(model).targets
+def load_census_model(joint_cells: Any, conditionals: Any) -> FittedModel:
+    """The sampler's FittedModel, rebuilt from int_census_joint_cells and int_census_conditionals."""
+    return model_tables.model_from_tables(to_arrow(joint_cells), to_arrow(conditionals))
 
 
 def _reference(names_first: Any, names_last: Any, titles: Any, big_five: Any) -> Reference:
@@ -104,9 +98,10 @@ def _reference(names_first: Any, names_last: Any, titles: Any, big_five: Any) ->
     )
 
 
-def sample_tier(model: Any, references: Mapping[str, Any], tier: str, seed: Any) -> pa.Table:
+def sample_tier(census: tuple[Any, Any], references: Mapping[str, Any], tier: str, seed: Any) -> pa.Table:
     """The first TIER_SIZES[tier] cores for `seed`, with a `tier` column.
 
+    `census`: the int_census_joint_cells and int_census_conditionals relations (or tables);
     `references`: names_first, names_last, occupation_titles, assumption_big_five_params."""
     if tier not in TIER_SIZES:
         raise ValueError(f"unknown tier {tier!r}; choose one of {sorted(TIER_SIZES)}")
@@ -116,16 +111,18 @@ def sample_tier(model: Any, references: Mapping[str, Any], tier: str, seed: Any)
         references["occupation_titles"],
         references["assumption_big_five_params"],
     )
-    cores = CoreSampler(load_census_model(model), reference, parse_seed(seed)).sample(TIER_SIZES[tier])
+    cores = CoreSampler(load_census_model(*census), reference, parse_seed(seed)).sample(TIER_SIZES[tier])
     return cores.add_column(0, "tier", pa.array([tier] * cores.num_rows))
 
 
-def tier_cores(tier: str, model: Any, references: Mapping[str, Any], meta: Mapping[str, Any]) -> pa.Table:
+def tier_cores(
+    tier: str, census: tuple[Any, Any], references: Mapping[str, Any], meta: Mapping[str, Any]
+) -> pa.Table:
     """tier_1k .. tier_1m: the tier named by the model, sampled with the `seed` var."""
-    return sample_tier(model, references, tier, meta["seed"])
+    return sample_tier(census, references, tier, meta["seed"])
 
 
-def int_golden_cores(model: Any, references: Mapping[str, Any]) -> pa.Table:
+def int_golden_cores(census: tuple[Any, Any], references: Mapping[str, Any]) -> pa.Table:
     """200 fixed cores stratified by region, age group and occupation type (census.golden)."""
     reference = _reference(
         references["names_first"],
@@ -133,7 +130,7 @@ def int_golden_cores(model: Any, references: Mapping[str, Any]) -> pa.Table:
         references["occupation_titles"],
         references["assumption_big_five_params"],
     )
-    return golden_cores(load_census_model(model), reference)
+    return golden_cores(load_census_model(*census), reference)
 
 
 # -- narration ------------------------------------------------------------------------------------

@@ -1,19 +1,23 @@
 """Persona cores: census fit, nesting of tiers, determinism, dependencies people would notice.
 
-One dbt build of the census model (seeds -> staging -> int_census_model) into a private database feeds
-every test; sampling itself runs in-process through the same functions the tier models call.
+One dbt build of the census model (seeds -> staging -> int_census_model and its tables) into a private
+database feeds every test; sampling itself runs in-process through the same functions the tier models call.
 """
 
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from dbt_helpers import run_dbt
 
 from moldova_personas import dbt_models as cores
+from moldova_personas.census.fit import fit
 from moldova_personas.census.fit_stats import census_fit_cells, census_fit_report
-from moldova_personas.census.inputs import REQUIRED
+from moldova_personas.census.inputs import REQUIRED, build_inputs
+from moldova_personas.census.model_tables import CONDITIONALS, model_from_tables
 from moldova_personas.census.occupations import occupation_diversity
 
 # reference frame -> table the tier models read it from
@@ -32,7 +36,8 @@ def census(tmp_path_factory):
         [
             "build",
             "--select",
-            "+int_census_model",
+            "+int_census_joint_cells",
+            "+int_census_conditionals",
             "+int_census_targets",
             "+path:models/staging/reference",
             "+int_names_first_weighted",
@@ -46,13 +51,38 @@ def census(tmp_path_factory):
     assert result.success, result.output[-3000:]
     con = duckdb.connect(str(workdir / "db.duckdb"), read_only=True)
     data = {
-        "model": con.execute("select * from int_census_model").df(),
+        "model": tuple(
+            con.execute(f"select * from {t}").to_arrow_table()
+            for t in ("int_census_joint_cells", "int_census_conditionals")
+        ),
         "targets": con.execute("select * from int_census_targets").df(),
         "refs": {n: con.execute(f"select * from {rel}").df() for n, rel in REFERENCES.items()},
         "frames": {n: con.execute(f"select * from stg_{n}").df() for n in REQUIRED},
     }
     con.close()
     return data
+
+
+def test_census_model_tables_give_back_the_fitted_arrays_bit_for_bit(census):
+    """The sampler reads the model from the tables analysts query: nothing may be lost on the way."""
+    fitted = fit(build_inputs(census["frames"]))
+    rebuilt = model_from_tables(*census["model"])
+    for field in ["stage_a", *(spec.field for spec in CONDITIONALS)]:
+        a, b = getattr(fitted, field), getattr(rebuilt, field)
+        assert a.shape == b.shape and np.array_equal(a.view(np.uint64), b.view(np.uint64)), field
+    assert rebuilt.raions == fitted.raions
+    for column in ("locality_code", "locality", "raion", "region_idx", "raion_idx", "area_idx"):
+        assert list(rebuilt.localities[column]) == list(fitted.localities[column]), column
+
+
+def test_an_incomplete_census_model_table_is_refused_with_the_cell(census):
+    joint, conditionals = census["model"]
+    with pytest.raises(ValueError, match=r"int_census_joint_cells: cell \(0, 0, 0, 0\) is missing"):
+        model_from_tables(joint.slice(1), conditionals)
+    religion = pa.compute.equal(conditionals["distribution"], "religion_given_raion_ethnicity")
+    doubled = pa.concat_tables([conditionals, conditionals.filter(religion).slice(0, 1)])
+    with pytest.raises(ValueError, match=r"religion_given_ethnicity\): cell \(0, 0\) is repeated"):
+        model_from_tables(joint, doubled)
 
 
 def sample(census, tier: str, seed: int) -> pd.DataFrame:

@@ -1,0 +1,34 @@
+-- The stage-B conditional tables of the census model (int_census_model.conditionals), long format.
+with
+
+census_model as (
+
+    select * from {{ ref('int_census_model') }}
+
+),
+
+entries as (
+
+    select unnest(census_model.conditionals) as entry
+    from census_model
+
+),
+
+final as (
+
+    select
+        entry.distribution,
+        entry.attribute,
+        entry.raion,
+        entry.sex,
+        entry.age_group,
+        entry.residence_type,
+        entry.ethnicity,
+        entry.education_level,
+        entry.category,
+        entry.probability
+    from entries
+
+)
+
+select * from final
