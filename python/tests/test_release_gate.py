@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SELECT = [
     "--select",
-    "sensitive_claim_patterns release_baseline release_guards marts.safety marts.release exports",
+    "sensitive_claim_patterns release_baseline release_guards staging.safety staging.release"
+    " marts.safety marts.release exports",
 ]
 NEEDED = {"fct_personas", "fct_quality_uniqueness", "rpt_quality_anchors", "rpt_census_fit"}
 PLANTED = {

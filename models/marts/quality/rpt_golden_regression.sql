@@ -9,7 +9,7 @@ narrated as (
 
 baseline as (
 
-    select * from {{ ref('golden_baseline') }}
+    select * from {{ ref('stg_golden__golden_baseline') }}
 
 ),
 

@@ -6,7 +6,7 @@ def model(dbt, session):
     return rpt_release_contract(
         persona_metrics=dbt.ref("fct_release_persona_metrics"),
         baseline=dbt.ref("rpt_release_baseline"),
-        guards=dbt.ref("release_guards"),
+        guards=dbt.ref("stg_release__release_guards"),
         census_fit=dbt.ref("rpt_census_fit"),
         safety_summary=dbt.ref("rpt_safety_summary"),
         candidate=dbt.ref("rpt_release_candidate"),
