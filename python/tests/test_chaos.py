@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from conftest import ROOT, make_cores
 from fake_openai_server import closed_port_url
 
@@ -21,6 +22,7 @@ from moldova_personas.narration.runtime import narrate_cores
 
 KEY = "sk-test-chaos-0123456789abcdef"
 ATTEMPTS_SQL = ROOT / "models" / "marts" / "generation" / "fct_generation_attempts.sql"
+LOG_SOURCE_YML = ROOT / "models" / "marts" / "generation" / "_generation__sources.yml"
 
 
 def alias(server, name, timeout=3.0, api_base=None):
@@ -49,10 +51,14 @@ def chaos_settings(server, dirs, timeout=3.0, **kw):
 
 
 def attempts_mart(log_dir: str | Path) -> list[dict]:
-    """Rows of fct_generation_attempts computed by the model's own SQL over `log_dir` (no dbt run)."""
+    """Rows of fct_generation_attempts computed by the model's own SQL over `log_dir` (no dbt run): the
+    source narration_logs.generation_attempts is its declared read_json over the folder."""
+    (source,) = yaml.safe_load(LOG_SOURCE_YML.read_text(encoding="utf-8"))["sources"]
+    location = source["tables"][0]["meta"]["external_location"]
+    location = location.replace('{{ var("generation_log_dir", "logs/generation_attempts") }}', str(log_dir))
     sql = ATTEMPTS_SQL.read_text(encoding="utf-8")
     sql = "\n".join(line for line in sql.splitlines() if not line.startswith("-- depends_on"))
-    sql = sql.replace('{{ var("generation_log_dir", "logs/generation_attempts") }}', str(log_dir))
+    sql = sql.replace("{{ source('narration_logs', 'generation_attempts') }}", location)
     assert "{{" not in sql, "fct_generation_attempts.sql uses jinja this helper does not render"
     con = duckdb.connect()
     try:

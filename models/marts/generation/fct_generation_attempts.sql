@@ -1,38 +1,13 @@
 -- depends_on: {{ ref('int_personas_narrated') }}
--- One row per generation attempt, read from the JSONL attempt logs (metrics spec schema).
--- A run killed mid-write can leave a torn last line: ignore_errors turns it into an all-null row,
+-- One row per generation attempt, from the JSONL attempt logs (source narration_logs). The logs are
+-- written while int_personas_narrated runs, hence the depends_on: this mart, not a staging view
+-- created before narration, reads the source. A line torn by a killed run reads as an all-null row,
 -- dropped below (every complete line carries run_id and persona_id).
 with
 
 attempts as (
 
-    select *
-    from read_json(
-        '{{ var("generation_log_dir", "logs/generation_attempts") }}/*.jsonl',
-        format = 'newline_delimited',
-        union_by_name = true,
-        filename = true,
-        ignore_errors = true,
-        columns = {
-            ts: 'timestamptz',
-            run_id: 'varchar',
-            persona_id: 'varchar',
-            stage: 'varchar',
-            attempt: 'integer',
-            status: 'varchar',
-            latency_ms: 'bigint',
-            prompt_tokens: 'bigint',
-            completion_tokens: 'bigint',
-            repairs: 'varchar[]',
-            validator_scores: 'map(varchar, double)',
-            opening_move: 'varchar',
-            constraint_categories: 'varchar[]',
-            anchors_used: 'varchar[]',
-            error: 'varchar',
-            model: 'varchar',
-            cost_usd: 'double'
-        }
-    )
+    select * from {{ source('narration_logs', 'generation_attempts') }}
 
 ),
 
