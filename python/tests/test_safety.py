@@ -114,7 +114,6 @@ def test_findings_table_names_persona_field_and_text(rows):
             "persona_id": ["p1", "p2", "p3"],
             "field": ["persona", "cultural_background", "persona"],
             "narrative_text": ["Moldovenii sunt leneși.", "O zi obișnuită la piață.", "Sună la 069 123 456."],
-            "is_fixture": [False, False, True],
         }
     )
     out = find_safety_findings(narratives, pa.Table.from_pylist(rows)).to_pylist()

@@ -31,7 +31,6 @@ FINDING_SCHEMA = pa.schema(
         ("field", pa.string()),
         ("matched_text", pa.string()),
         ("sentence", pa.string()),
-        ("is_fixture", pa.bool_()),
     ]
 )
 _SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|$)")
@@ -164,7 +163,7 @@ def prefilter_sql(rows: Iterable[Mapping[str, str | None]], column: str = "narra
 
 
 def find_safety_findings(narratives: pa.Table, patterns: pa.Table) -> pa.Table:
-    """Gate 1 and PII findings over long-format narratives (persona_id, field, narrative_text, is_fixture).
+    """Gate 1 and PII findings over long-format narratives (persona_id, field, narrative_text).
 
     `narratives` may be pre-filtered with `prefilter_sql` (rows it drops cannot hold a finding).
     """
@@ -181,7 +180,6 @@ def find_safety_findings(narratives: pa.Table, patterns: pa.Table) -> pa.Table:
         out["field"].append(row["field"])
         out["matched_text"].append(hit["matched_text"])
         out["sentence"].append(hit["sentence"])
-        out["is_fixture"].append(bool(row.get("is_fixture")))
 
     for batch in narratives.to_batches(max_chunksize=50_000):
         for row in batch.to_pylist():
