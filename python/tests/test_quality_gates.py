@@ -1,10 +1,12 @@
 """The quality gates can fail: build the quality marts on fixture corpora through dbt, in-process.
 
-fixture_near_duplicate_personas must fail the uniqueness, trigram-boilerplate and opening-entropy gates;
-fixture_overused_anchor_personas must fail the anchor overuse gate and pass uniqueness;
-fixture_collapsed_llm_personas (template text credited to an LLM) must fail the sentence-reuse error gates,
+Each fixture (python/tests/fixtures/quality) becomes the fct_personas table of a private DuckDB file, and
+dbt builds the quality marts on it: the production marts have no switch for fixtures.
+near_duplicate_personas must fail the uniqueness, trigram-boilerplate and opening-entropy gates;
+overused_anchor_personas must fail the anchor overuse gate and pass uniqueness;
+collapsed_llm_personas (template text credited to an LLM) must fail the sentence-reuse error gates,
 while the offline narrator's own corpus (the built 1K tier) only warns and is labelled template text.
-Each build uses its own DuckDB file, so the project's database is never touched (~20-30 s per build).
+The project's database is never touched (~20-30 s per build).
 """
 
 from __future__ import annotations
@@ -12,10 +14,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 from fixtures_db import built_1k_db  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "quality"
+LIST_COLUMNS = (
+    "constraint_categories",
+    "anchors_used",
+    "skills_and_expertise_list",
+    "hobbies_and_interests_list",
+)
+CONTEXT_COLUMNS = ("first_name", "last_name", "locality", "raion", "model_used")
 QUALITY_MODELS = [
     "fct_quality_corpus",
     "rpt_quality_field_stats",
@@ -32,18 +43,34 @@ QUALITY_MODELS = [
 ]
 
 
+def _fixture_database(fixture: str, path: Path) -> None:
+    """fct_personas of a new database = the fixture: every row narrated, '|'-lists split, missing
+    context columns null (the quality marts read nothing else)."""
+    csv = str(FIXTURES / f"{fixture}.csv")
+    with duckdb.connect(str(path)) as con:
+        header = [
+            d[0]
+            for d in con.execute("select * from read_csv(?, all_varchar = true) limit 0", [csv]).description
+        ]
+        lists = ", ".join(f"coalesce(string_split(nullif({c}, ''), '|'), []) as {c}" for c in LIST_COLUMNS)
+        missing = "".join(f", cast(null as varchar) as {c}" for c in CONTEXT_COLUMNS if c not in header)
+        con.execute(
+            f"create table fct_personas as select * replace ({lists}), true as is_narrated{missing} "
+            "from read_csv(?, all_varchar = true)",
+            [csv],
+        )
+
+
 def _build(fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     from dbt.cli.main import dbtRunner
 
+    _fixture_database(fixture, tmp_path / "fixture.duckdb")
     monkeypatch.setenv("MOLDOVA_DUCKDB_PATH", str(tmp_path / "fixture.duckdb"))
     monkeypatch.setenv("DBT_PROFILES_DIR", str(ROOT))
     monkeypatch.chdir(ROOT)
     common = [
         "--select",
-        fixture,
         *QUALITY_MODELS,
-        "--vars",
-        f"{{quality_corpus: {fixture}}}",
         "--project-dir",
         str(ROOT),
         "--profiles-dir",
@@ -68,7 +95,7 @@ def _build(fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
 
 @pytest.mark.skipif(os.environ.get("MOLDOVA_SKIP_DBT_TESTS") == "1", reason="dbt gate tests disabled")
 def test_near_duplicates_fail_uniqueness_trigram_and_opening(tmp_path, monkeypatch):
-    status = _build("fixture_near_duplicate_personas", tmp_path, monkeypatch)
+    status = _build("near_duplicate_personas", tmp_path, monkeypatch)
     assert status["quality_uniqueness_ratio"] == "fail"
     assert status["quality_trigram_boilerplate_not_critical"] == "fail"
     assert status["quality_opening_entropy_not_critical"] == "fail"
@@ -76,7 +103,7 @@ def test_near_duplicates_fail_uniqueness_trigram_and_opening(tmp_path, monkeypat
 
 @pytest.mark.skipif(os.environ.get("MOLDOVA_SKIP_DBT_TESTS") == "1", reason="dbt gate tests disabled")
 def test_overused_anchor_fails_cap_but_not_uniqueness(tmp_path, monkeypatch):
-    status = _build("fixture_overused_anchor_personas", tmp_path, monkeypatch)
+    status = _build("overused_anchor_personas", tmp_path, monkeypatch)
     assert status["quality_no_anchor_overused"] == "fail"
     assert status["anchor_not_overused"] == "fail"
     assert status["quality_uniqueness_ratio"] == "pass"
@@ -84,7 +111,7 @@ def test_overused_anchor_fails_cap_but_not_uniqueness(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(os.environ.get("MOLDOVA_SKIP_DBT_TESTS") == "1", reason="dbt gate tests disabled")
 def test_collapsed_llm_text_fails_sentence_reuse_error_gates(tmp_path, monkeypatch):
-    status = _build("fixture_collapsed_llm_personas", tmp_path, monkeypatch)
+    status = _build("collapsed_llm_personas", tmp_path, monkeypatch)
     assert status["quality_sentence_reuse_shared_not_critical"] == "fail"
     assert status["quality_sentence_reuse_common_not_critical"] == "fail"
     # the template-text warnings apply only to offline text: nothing to warn about here
