@@ -31,7 +31,7 @@ run: check-census ## Build the 1K tier end to end with the offline narrator (see
 
 .PHONY: tier
 tier: check-census ## Build another tier after `make run`, e.g. `make tier TIER=tier_25k`
-	@test -n "$(TIER)" || { echo "usage: make tier TIER=tier_25k|tier_100k|tier_1m"; exit 2; }
+	@test -n "$(TIER)" || { echo "usage: make tier TIER=<a tier of var tiers in dbt_project.yml, e.g. tier_25k>"; exit 2; }
 	$(DBT) build --select $(TIER)+ --vars '{seed: $(SEED)}'
 
 .PHONY: test

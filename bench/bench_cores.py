@@ -53,9 +53,11 @@ def dbt(*args: str) -> float:
 def main() -> None:
     import duckdb
     import pyarrow as pa
+    import yaml
 
     from moldova_personas import dbt_models
     from moldova_personas.census.inputs import REQUIRED
+    from moldova_personas.census.sampler import Reference
 
     print(f"machine: {machine()}")
     DB.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +97,11 @@ def main() -> None:
         for part in ("joint_cells", "conditionals")
     )
     start = time.perf_counter()
-    table = dbt_models.sample_tier(census, refs, "tier_1m", 42)
+    reference = Reference(
+        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+    )
+    tiers = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
+    table = dbt_models.sample_tier(census, reference, "tier_1m", 42, tiers)
     sample_s = time.perf_counter() - start
     assert table.num_rows == N
     total = fit_s + sample_s

@@ -1,20 +1,20 @@
 {% macro resolve_release_tier() %}
-    {#- var('tier') wins; else the largest tier model selected in this run; else tier_1k. -#}
-    {%- set tiers = ['tier_1m', 'tier_100k', 'tier_25k', 'tier_1k'] -%}
+    {#- var('tier') wins; else the largest tier of var tiers selected in this run; else the smallest. -#}
+    {%- set names = tier_names() -%}
     {%- set requested = var('tier', none) -%}
     {%- if requested is not none -%}
-        {%- if requested not in tiers -%}
+        {%- if requested not in names -%}
             {{ exceptions.raise_compiler_error(
-                "var 'tier' is " ~ requested ~ "; choose one of tier_1k, tier_25k, tier_100k, tier_1m "
-                ~ "(e.g. dbt build --select tier_25k+ --vars '{tier: tier_25k}')"
+                "var 'tier' is " ~ requested ~ "; choose one of " ~ names | join(', ')
+                ~ " (e.g. dbt build --select " ~ names[-1] ~ "+ --vars '{tier: " ~ names[-1] ~ "}')"
             ) }}
         {%- endif -%}
         {{ return(requested) }}
     {%- endif -%}
-    {%- for tier in tiers -%}
+    {%- for tier in names | reverse -%}
         {%- if ('model.moldova_personas.' ~ tier) in selected_resources -%}
             {{ return(tier) }}
         {%- endif -%}
     {%- endfor -%}
-    {{ return('tier_1k') }}
+    {{ return(names[0]) }}
 {% endmacro %}

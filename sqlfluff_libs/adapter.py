@@ -15,3 +15,8 @@ def external_root() -> str:
 def get_columns_in_relation(relation) -> list:
     """No columns: models that adapt to a relation's columns render their fallback branch."""
     return []
+
+
+def get_relation(database=None, schema=None, identifier=None) -> str:
+    """Every relation exists: models that skip missing relations render every branch."""
+    return identifier or "relation"

@@ -1,11 +1,11 @@
--- depends_on: {{ ref('tier_1k') }}
--- depends_on: {{ ref('tier_25k') }}
--- depends_on: {{ ref('tier_100k') }}
--- depends_on: {{ ref('tier_1m') }}
 {#
     The tier everything downstream (narration, marts, exports) works on: var('tier') when given,
-    else the largest tier selected in this invocation (`dbt build --select tier_25k+`), else tier_1k.
+    else the largest tier selected in this invocation (`dbt build --select tier_25k+`), else the
+    smallest of var tiers. Every tier is a candidate, hence one depends_on per tier.
 #}
+{%- for tier in tier_names() %}
+-- depends_on: {{ ref(tier) }}
+{%- endfor %}
 {% set release_tier = resolve_release_tier() %}
 
 with

@@ -8,7 +8,8 @@ the package imports this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from moldova_personas.census.fit_stats import census_fit_cells, census_fit_repor
 from moldova_personas.census.golden import golden_cores
 from moldova_personas.census.inputs import build_inputs
 from moldova_personas.census.occupations import REPORT_COLUMNS, occupation_diversity
-from moldova_personas.census.sampler import TIER_SIZES, CoreSampler, Reference
+from moldova_personas.census.sampler import CoreSampler, Reference
 from moldova_personas.metrics import quality, safety
 from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 from moldova_personas.narration.runtime import narrate_cores
@@ -89,55 +90,77 @@ def load_census_model(joint_cells: Any, conditionals: Any) -> FittedModel:
     return model_tables.model_from_tables(to_arrow(joint_cells), to_arrow(conditionals))
 
 
-def _reference(names_first: Any, names_last: Any, titles: Any, big_five: Any) -> Reference:
+def tier_list(tiers: Any) -> list[dict[str, Any]]:
+    """Var `tiers` (a list, as a model's meta holds it, or its JSON): one row per tier, smallest first,
+    each with name, personas, checkpoint_interval and max_deviation_pp. Bad rows stop the build."""
+    rows = json.loads(tiers) if isinstance(tiers, str) else [dict(t) for t in tiers]
+    keys = {"name", "personas", "checkpoint_interval", "max_deviation_pp"}
+    for row in rows:
+        if set(row) != keys or not str(row["name"]).startswith("tier_"):
+            raise ValueError(
+                f"var 'tiers': each tier needs exactly {sorted(keys)} and a name starting 'tier_', got {row}"
+            )
+    sizes = [int(row["personas"]) for row in rows]
+    if not rows or sizes != sorted(set(sizes)) or sizes[0] < 1:
+        raise ValueError(f"var 'tiers': sizes must be positive and increase from tier to tier, got {sizes}")
+    return rows
+
+
+def _reference(names: tuple[Any, Any], titles: Any, big_five: Any) -> Reference:
+    """The sampler's reference tables: (first, last) name pools, occupation titles, Big Five parameters."""
     return Reference(
-        first_names=_pandas(names_first),
-        last_names=_pandas(names_last),
+        first_names=_pandas(names[0]),
+        last_names=_pandas(names[1]),
         titles=_pandas(titles),
         big_five_params=_pandas(big_five),
     )
 
 
-def sample_tier(census: tuple[Any, Any], references: Mapping[str, Any], tier: str, seed: Any) -> pa.Table:
-    """The first TIER_SIZES[tier] cores for `seed`, with a `tier` column.
+def sample_tier(census: tuple[Any, Any], reference: Reference, tier: str, seed: Any, tiers: Any) -> pa.Table:
+    """The first `personas` cores of `tier` (var tiers) for `seed`, with a `tier` column.
 
-    `census`: the int_census_joint_cells and int_census_conditionals relations (or tables);
-    `references`: names_first, names_last, occupation_titles, assumption_big_five_params."""
-    if tier not in TIER_SIZES:
-        raise ValueError(f"unknown tier {tier!r}; choose one of {sorted(TIER_SIZES)}")
-    reference = _reference(
-        references["names_first"],
-        references["names_last"],
-        references["occupation_titles"],
-        references["assumption_big_five_params"],
-    )
-    cores = CoreSampler(load_census_model(*census), reference, parse_seed(seed)).sample(TIER_SIZES[tier])
+    `census`: the int_census_joint_cells and int_census_conditionals relations (or tables)."""
+    sizes = {row["name"]: int(row["personas"]) for row in tier_list(tiers)}
+    if tier not in sizes:
+        raise ValueError(f"unknown tier {tier!r}: var 'tiers' has {list(sizes)}; add it there")
+    sampler = CoreSampler(load_census_model(*census), reference, parse_seed(seed), tuple(sizes.values()))
+    cores = sampler.sample(sizes[tier])
     return cores.add_column(0, "tier", pa.array([tier] * cores.num_rows))
 
 
 def tier_cores(
-    tier: str, census: tuple[Any, Any], references: Mapping[str, Any], meta: Mapping[str, Any]
+    tier: str, census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
 ) -> pa.Table:
-    """tier_1k .. tier_1m: the tier named by the model, sampled with the `seed` var."""
-    return sample_tier(census, references, tier, meta["seed"])
+    """Every tier model (models/tiers/<name>.py): the tier it is named after, with the `seed` var."""
+    return sample_tier(census, _reference(names, titles, big_five), tier, meta["seed"], meta["tiers"])
 
 
-def int_golden_cores(census: tuple[Any, Any], references: Mapping[str, Any]) -> pa.Table:
+def int_golden_cores(
+    census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
+) -> pa.Table:
     """200 fixed cores stratified by region, age group and occupation type (census.golden)."""
-    reference = _reference(
-        references["names_first"],
-        references["names_last"],
-        references["occupation_titles"],
-        references["assumption_big_five_params"],
-    )
-    return golden_cores(load_census_model(*census), reference)
+    block_ends = tuple(int(row["personas"]) for row in tier_list(meta["tiers"]))
+    return golden_cores(load_census_model(*census), _reference(names, titles, big_five), block_ends)
 
 
 # -- narration ------------------------------------------------------------------------------------
 
 
+def _narration_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The model's meta with the checkpoint interval of every tier of var tiers (keyed '1k', '25k', ...,
+    as the narration settings name a tier)."""
+    narration = dict(meta.get("narration", {}))
+    if "tiers" in meta:
+        intervals = {
+            row["name"].removeprefix("tier_"): int(row["checkpoint_interval"])
+            for row in tier_list(meta["tiers"])
+        }
+        narration["checkpoint_interval"] = intervals
+    return {**meta, "narration": narration}
+
+
 def int_golden_narrated(cores: Any, anchors: Any, constraints: Any, meta: Mapping[str, Any]) -> pa.Table:
-    return narrate_cores(to_arrow(cores), meta, to_arrow(anchors), to_arrow(constraints))
+    return narrate_cores(to_arrow(cores), _narration_meta(meta), to_arrow(anchors), to_arrow(constraints))
 
 
 def int_personas_narrated(
@@ -150,45 +173,47 @@ def int_personas_narrated(
         done = {
             r[0] for r in session.execute(f"select persona_id from {this} where status = 'ok'").fetchall()
         }
-    return narrate_release(session, to_arrow(cores), to_arrow(anchors), to_arrow(constraints), meta, done)
+    cores, anchors, constraints = to_arrow(cores), to_arrow(anchors), to_arrow(constraints)
+    return narrate_release(session, cores, anchors, constraints, _narration_meta(meta), done)
 
 
 # -- fit marts ------------------------------------------------------------------------------------
 
 
 def _built_tiers(
-    tiers: Mapping[str, Callable[[], Any]], columns: tuple[str, ...] = ()
+    built: Any, meta: Mapping[str, Any], columns: tuple[str, ...] = ()
 ) -> dict[str, pd.DataFrame]:
-    """Frames of the tiers built in this database (`tiers`: tier -> callable returning its relation);
-    tiers never built are skipped."""
-    built = {}
-    for tier, load in tiers.items():
-        try:
-            relation = load()
-            built[tier] = _pandas(relation.project(", ".join(columns)) if columns else relation)
-        except Exception as exc:  # the tier was never built in this database
-            if "does not exist" not in str(exc) and "Catalog Error" not in str(exc):
-                raise
-    return built
+    """The cores of every tier in `built` (the built_tiers view), one frame per tier in var tiers order."""
+    present = {row[0] for row in built.project("tier").distinct().fetchall()}
+    frames = {}
+    for row in tier_list(meta["tiers"]):
+        if row["name"] in present:
+            rows = built.filter(f"tier = '{row['name']}'")
+            frames[row["name"]] = _pandas(rows.project(", ".join(columns)) if columns else rows)
+    return frames
 
 
-def fct_census_fit_cells(tiers: Mapping[str, Callable[[], Any]], targets: Any) -> pd.DataFrame:
-    """Fit cells for every built tier (`tiers`: tier -> callable returning its relation)."""
-    return census_fit_cells(_built_tiers(tiers), _pandas(targets))
+def fct_census_fit_cells(built: Any, targets: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
+    """Fit cells of every built tier against the census targets."""
+    return census_fit_cells(_built_tiers(built, meta), _pandas(targets))
 
 
-def rpt_census_fit(cells: Any) -> pd.DataFrame:
-    return census_fit_report(_pandas(cells))
+def rpt_census_fit(cells: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
+    tiers = tier_list(meta["tiers"])
+    sizes = {row["name"]: int(row["personas"]) for row in tiers}
+    max_deviation = {row["name"]: float(row["max_deviation_pp"]) for row in tiers}
+    return census_fit_report(_pandas(cells), sizes, max_deviation)
 
 
-def rpt_persona_names(tiers: Mapping[str, Callable[[], Any]]) -> pd.DataFrame:
+def rpt_persona_names(built: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
     """Name diversity of every built tier."""
-    return name_diversity(_built_tiers(tiers, NAME_COLUMNS))
+    return name_diversity(_built_tiers(built, meta, NAME_COLUMNS))
 
 
-def rpt_persona_occupations(tiers: Mapping[str, Callable[[], Any]], titles: Any) -> pd.DataFrame:
+def rpt_persona_occupations(built: Any, titles: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
     """Title diversity and consistency breaks of every built tier."""
-    return occupation_diversity(_built_tiers(tiers, REPORT_COLUMNS), _pandas(titles), TIER_SIZES)
+    sizes = {row["name"]: int(row["personas"]) for row in tier_list(meta["tiers"])}
+    return occupation_diversity(_built_tiers(built, meta, REPORT_COLUMNS), _pandas(titles), sizes)
 
 
 # -- quality and safety marts ---------------------------------------------------------------------

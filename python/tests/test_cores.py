@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from dbt_helpers import run_dbt
+import yaml
+from dbt_helpers import ROOT, run_dbt
 
 from moldova_personas import dbt_models as cores
 from moldova_personas.census.fit import fit
@@ -19,6 +20,12 @@ from moldova_personas.census.fit_stats import census_fit_cells, census_fit_repor
 from moldova_personas.census.inputs import REQUIRED, build_inputs
 from moldova_personas.census.model_tables import CONDITIONALS, model_from_tables
 from moldova_personas.census.occupations import occupation_diversity
+from moldova_personas.census.sampler import Reference
+
+# the one list of tiers (var tiers), as every tier model reads it
+TIERS = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
+SIZES = {tier["name"]: tier["personas"] for tier in TIERS}
+MAX_DEVIATION = {tier["name"]: tier["max_deviation_pp"] for tier in TIERS}
 
 # reference frame -> table the tier models read it from
 REFERENCES = {
@@ -81,12 +88,19 @@ def test_an_incomplete_census_model_table_is_refused_with_the_cell(census):
         model_from_tables(joint.slice(1), conditionals)
     religion = pa.compute.equal(conditionals["distribution"], "religion_given_raion_ethnicity")
     doubled = pa.concat_tables([conditionals, conditionals.filter(religion).slice(0, 1)])
-    with pytest.raises(ValueError, match=r"religion_given_ethnicity\): cell \(0, 0\) is repeated"):
+    with pytest.raises(ValueError, match=r"religion_given_raion_ethnicity\): cell \(0, 0, 0\) is repeated"):
         model_from_tables(joint, doubled)
 
 
+def reference(census) -> Reference:
+    refs = census["refs"]
+    return Reference(
+        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+    )
+
+
 def sample(census, tier: str, seed: int) -> pd.DataFrame:
-    return cores.sample_tier(census["model"], census["refs"], tier, seed).to_pandas()
+    return cores.sample_tier(census["model"], reference(census), tier, seed, TIERS).to_pandas()
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +130,7 @@ def test_tiers_are_nested_prefixes(tier_1k, tier_25k):
 @pytest.mark.parametrize("tier", ["tier_1k", "tier_25k"])
 def test_every_census_table_fits(census, tier, tier_1k, tier_25k):
     cores_ = {"tier_1k": tier_1k, "tier_25k": tier_25k}[tier]
-    report = census_fit_report(census_fit_cells({tier: cores_}, census["targets"]))
+    report = census_fit_report(census_fit_cells({tier: cores_}, census["targets"]), SIZES, MAX_DEVIATION)
     assert set(report["census_table"]) == set(census["targets"]["census_table"])
     bad = report[~report["is_within_tolerance"]]
     assert bad.empty, bad[["census_table", "p_value", "max_abs_deviation_pp"]].to_string()
@@ -125,7 +139,9 @@ def test_every_census_table_fits(census, tier, tier_1k, tier_25k):
 def test_fit_report_fails_on_a_biased_sample(census, tier_25k):
     """The gate can fail: drop most urban Russians and the ethnicity tables must leave tolerance."""
     biased = tier_25k.drop(tier_25k[(tier_25k["ethnicity"] == "Russian")].index[:400])
-    report = census_fit_report(census_fit_cells({"tier_25k": biased}, census["targets"]))
+    report = census_fit_report(
+        census_fit_cells({"tier_25k": biased}, census["targets"]), SIZES, MAX_DEVIATION
+    )
     failing = set(report.loc[~report["is_within_tolerance"], "census_table"])
     assert "census__ethnicity_national" in failing
 
@@ -247,13 +263,22 @@ def test_big_five_profile(tier_25k):
         assert 47 < scores.mean() < 53 and 8 < scores.std() < 11
 
 
+def golden_set(census) -> pd.DataFrame:
+    refs = census["refs"]
+    names = refs["names_first"], refs["names_last"]
+    meta = {"tiers": TIERS}
+    return cores.int_golden_cores(
+        census["model"], names, refs["occupation_titles"], refs["assumption_big_five_params"], meta
+    ).to_pandas()
+
+
 def test_golden_set_is_stratified_and_independent_of_seed(census):
-    golden = cores.int_golden_cores(census["model"], census["refs"]).to_pandas()
+    golden = golden_set(census)
     assert len(golden) == 200 and golden["persona_id"].is_unique
     assert golden["region"].value_counts().eq(40).all()
     assert golden["golden_age_group"].value_counts().eq(50).all()
     assert golden["occupation_type"].value_counts().eq(50).all()
-    again = cores.int_golden_cores(census["model"], census["refs"]).to_pandas()
+    again = golden_set(census)
     pd.testing.assert_frame_equal(golden, again)
 
 
@@ -261,4 +286,4 @@ def test_bad_seed_var_names_the_setting():
     with pytest.raises(ValueError, match="var 'seed' must be an integer"):
         cores.parse_seed("forty-two")
     with pytest.raises(ValueError, match="unknown tier"):
-        cores.sample_tier(None, {}, "tier_2k", 42)
+        cores.sample_tier(None, None, "tier_2k", 42, TIERS)

@@ -54,3 +54,18 @@ def test_sql_narrative_field_lists_match_the_python_schema():
     macros = dict(re.findall(r"macro (\w+)\(\).*?return\((\[.*?\])\)", text, flags=re.S))
     assert re.findall(r"'(\w+)'", macros["narrative_text_fields"]) == list(NARRATIVE_TEXT_FIELDS)
     assert re.findall(r"'(\w+)'", macros["narrative_list_fields"]) == list(NARRATIVE_LIST_FIELDS)
+
+
+def test_tier_models_follow_the_one_list_of_tiers():
+    """var tiers (dbt_project.yml) is the list of tiers: one identical model file and one yml entry per
+    tier, and every tier but the smallest tagged on_demand (left out of a plain `dbt build`)."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    names = [t["name"] for t in yaml.safe_load((root / "dbt_project.yml").read_text())["vars"]["tiers"]]
+    folder = root / "models" / "tiers"
+    assert sorted(p.stem for p in folder.glob("tier_*.py")) == sorted(names)
+    assert len({(folder / f"{name}.py").read_text() for name in names}) == 1, "tier model files differ"
+    entries = {m["name"]: m for m in yaml.safe_load((folder / "_tiers__models.yml").read_text())["models"]}
+    tags = {name: entries[name].get("config", {}).get("tags", []) for name in names}
+    assert tags == {name: ([] if i == 0 else ["on_demand"]) for i, name in enumerate(names)}, tags

@@ -3,11 +3,5 @@ from moldova_personas.dbt_models import rpt_persona_names
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Every tier that has been built in this database is measured; tiers never built are skipped.
-    tiers = {
-        "tier_1k": lambda: dbt.ref("tier_1k"),
-        "tier_25k": lambda: dbt.ref("tier_25k"),
-        "tier_100k": lambda: dbt.ref("tier_100k"),
-        "tier_1m": lambda: dbt.ref("tier_1m"),
-    }
-    return rpt_persona_names(tiers)
+    # Every tier built in this database is measured (built_tiers); tiers never built are skipped.
+    return rpt_persona_names(dbt.ref("built_tiers"), dbt.config.get("meta"))

@@ -3,11 +3,6 @@ from moldova_personas.dbt_models import rpt_persona_occupations
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Every tier that has been built in this database is measured; tiers never built are skipped.
-    tiers = {
-        "tier_1k": lambda: dbt.ref("tier_1k"),
-        "tier_25k": lambda: dbt.ref("tier_25k"),
-        "tier_100k": lambda: dbt.ref("tier_100k"),
-        "tier_1m": lambda: dbt.ref("tier_1m"),
-    }
-    return rpt_persona_occupations(tiers, dbt.ref("int_occupation_titles_weighted"))
+    # Every tier built in this database is measured (built_tiers); tiers never built are skipped.
+    titles = dbt.ref("int_occupation_titles_weighted")
+    return rpt_persona_occupations(dbt.ref("built_tiers"), titles, dbt.config.get("meta"))

@@ -8,11 +8,11 @@ marts (models/marts/fit) are these three functions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-from moldova_personas.census.sampler import TIER_SIZES
 
 # census table -> (category column, how the group_value filters rows)
 FIT_COLUMNS = {
@@ -204,11 +204,14 @@ FIT_SOURCES = {
 }
 
 
-def census_fit_report(cells: pd.DataFrame) -> pd.DataFrame:
-    """The gate: thresholds from the issue (p > 0.05; |dev| <= 1.0 pp, 0.5 pp from 25K)."""
+def census_fit_report(
+    cells: pd.DataFrame, tier_sizes: Mapping[str, int], max_deviation_pp: Mapping[str, float]
+) -> pd.DataFrame:
+    """The gate: p > 0.05 and |deviation| <= the tier's `max_deviation_pp` (both per tier from var
+    tiers: 1.0 pp at 1K, 0.5 pp from 25K)."""
     summary = census_fit_summary(cells)
-    summary["tier_size"] = summary["tier"].map(TIER_SIZES)
-    summary["deviation_threshold_pp"] = np.where(summary["tier_size"] >= 25_000, 0.5, 1.0)
+    summary["tier_size"] = summary["tier"].map(tier_sizes).astype("int64")
+    summary["deviation_threshold_pp"] = summary["tier"].map(max_deviation_pp).astype("float64")
     summary["is_within_tolerance"] = (summary["p_value"] > 0.05) & (
         summary["max_abs_deviation_pp"] <= summary["deviation_threshold_pp"]
     )

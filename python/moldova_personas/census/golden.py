@@ -37,10 +37,12 @@ def golden_age_group(age: int) -> str:
     return "18-30" if age <= 30 else "31-45" if age <= 45 else "46-60" if age <= 60 else "60+"
 
 
-def golden_cores(model: FittedModel, reference: Reference, pool_size: int = 40_000) -> pa.Table:
+def golden_cores(
+    model: FittedModel, reference: Reference, block_ends: tuple[int, ...], pool_size: int = 40_000
+) -> pa.Table:
     """200 fixed cores: regions are spread over the design cells round-robin; within a cell the first
-    pool rows that match are taken."""
-    pool = CoreSampler(model, reference, GOLDEN_SEED).sample(pool_size).to_pandas()
+    pool rows that match are taken. `block_ends`: the tier sizes (the sampler's blocks)."""
+    pool = CoreSampler(model, reference, GOLDEN_SEED, block_ends).sample(pool_size).to_pandas()
     pool["golden_age_group"] = pool["age"].map(golden_age_group)
     picks, k = [], 0
     for (age_group, occ_type), count in GOLDEN_DESIGN.items():

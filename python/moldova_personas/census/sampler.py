@@ -1,7 +1,8 @@
 """Sample persona cores from the fitted census model, in nested blocks.
 
-Blocks end at the tier sizes (1K, 25K, 100K, 1M): block b is drawn after blocks 0..b-1 with the
-column deficits they left, so every tier is balanced and each tier is a prefix of the next.
+Blocks end at the tier sizes (var `tiers` in dbt_project.yml, passed in as `block_ends`): block b is
+drawn after blocks 0..b-1 with the column deficits they left, so every tier is balanced and each tier is
+a prefix of the next.
 Attributes are drawn in a fixed order, each conditional on what is already drawn (see `_STEPS`).
 """
 
@@ -32,8 +33,6 @@ from moldova_personas.schema import (
     SEXES,
 )
 
-TIER_SIZES = {"tier_1k": 1_000, "tier_25k": 25_000, "tier_100k": 100_000, "tier_1m": 1_000_000}
-BLOCK_ENDS = tuple(sorted(TIER_SIZES.values()))
 PERSONA_NAMESPACE = uuid.UUID("6f1d0c52-5d8e-4d55-9a59-2d5b3c0a2024")
 
 
@@ -56,9 +55,16 @@ def _cond(table: np.ndarray, n_parent_axes: int) -> np.ndarray:
 
 
 class CoreSampler:
-    """Draws blocks of cores; `sample(n)` returns the first n rows for a seed."""
+    """Draws blocks of cores; `sample(n)` returns the first n rows for a seed.
 
-    def __init__(self, model: FittedModel, reference: Reference, seed: int):
+    `block_ends`: the tier sizes, where blocks end (so every tier is a balanced prefix of the next)."""
+
+    def __init__(self, model: FittedModel, reference: Reference, seed: int, block_ends: tuple[int, ...]):
+        if not block_ends or list(block_ends) != sorted(set(block_ends)) or block_ends[0] < 1:
+            raise ValueError(
+                f"block ends (the tier sizes) must be increasing positive counts, got {block_ends}"
+            )
+        self.block_ends = tuple(int(e) for e in block_ends)
         self.m = model
         self.ref = reference
         self.names = NameTables.from_frames(reference.first_names, reference.last_names)
@@ -109,9 +115,10 @@ class CoreSampler:
         """The first n cores (Arrow table). Blocks end at the tier sizes, so prefixes are stable."""
         if n < 1:
             raise ValueError(f"sample size must be positive, got {n}")
-        ends = [e for e in BLOCK_ENDS if e < n] + [max(n, BLOCK_ENDS[0])]
-        if n > BLOCK_ENDS[-1]:
-            ends = list(BLOCK_ENDS) + [n]
+        block_ends = self.block_ends
+        ends = [e for e in block_ends if e < n] + [max(n, block_ends[0])]
+        if n > block_ends[-1]:
+            ends = list(block_ends) + [n]
         carry: dict[str, np.ndarray] = {}
         blocks, start = [], 0
         for b, end in enumerate(ends):

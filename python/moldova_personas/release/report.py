@@ -37,7 +37,6 @@ from moldova_personas.schema import (  # noqa: E402
     NARRATIVE_TEXT_FIELDS,
 )
 
-TIER_TABLES = ("tier_1k", "tier_25k", "tier_100k", "tier_1m")
 TEXT_FIELDS, LIST_FIELDS = NARRATIVE_TEXT_FIELDS, NARRATIVE_LIST_FIELDS
 
 # census_table (int_census_targets) -> labels_ro dimension of its categories.
@@ -117,11 +116,11 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = Non
 
 
 def built_tiers(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tier tables with at least one core, smallest first."""
+    """Tiers with at least one core (the built_tiers view), smallest first."""
+    if not relation_exists(con, "built_tiers"):
+        return []
     return [
-        t
-        for t in TIER_TABLES
-        if relation_exists(con, t) and con.sql(f"select count(*) from {t}").fetchone()[0]
+        row[0] for row in con.sql("select tier from built_tiers group by tier order by count(*)").fetchall()
     ]
 
 
