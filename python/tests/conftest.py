@@ -79,7 +79,7 @@ MALE = ("Ion", "Vasile", "Sergiu", "Andrei", "Mihai")
 
 
 def make_cores(n: int, seed: int = 7) -> list[dict]:
-    """Deterministic PersonaCore-shaped rows for tests (the sampler is not a dependency here)."""
+    """Deterministic rows shaped like the tier models' cores (the sampler is not a dependency here)."""
     out = []
     for i in range(n):
         region, raion, locality, res = PLACES[i % len(PLACES)]

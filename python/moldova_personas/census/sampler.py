@@ -325,10 +325,6 @@ def persona_uuids(seed: int, indices: np.ndarray) -> np.ndarray:
         return con.execute(query).fetchnumpy()["persona_id"].astype(object)
 
 
-def persona_uuid(seed: int, index: int) -> str:
-    return str(uuid.uuid5(PERSONA_NAMESPACE, f"{seed}:{index}"))
-
-
 def blocks_to_arrow(blocks: list[dict], n: int) -> pa.Table:
     columns = {}
     for name in COLUMN_ORDER:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from moldova_personas.metrics.pii import MASK_PATTERNS, mask_text, phone_digits_ok
+from moldova_personas.metrics.pii import mask_text
 
 __all__ = ["AttemptLog", "mask", "mask_text", "new_run_id", "utc_now_iso"]
 
@@ -38,12 +38,9 @@ SPEC_KEYS = (
 EXTRA_KEYS = ("model", "cost_usd")
 LOG_KEYS = SPEC_KEYS + EXTRA_KEYS
 
+
 # The patterns live in the shared `pii` module (also used by the safety marts); these names stay for
 # callers of the earlier private API.
-_PATTERNS = MASK_PATTERNS
-_phone_digits_ok = phone_digits_ok
-
-
 def mask(value: Any, secrets: Iterable[str] = ()) -> Any:
     """Mask every string inside a JSON-like value."""
     secrets = tuple(secrets)

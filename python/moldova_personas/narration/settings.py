@@ -2,8 +2,8 @@
 
 Defaults run with no key and no network: every alias points at the offline narrator
 (`offline/narrator`, a litellm CustomLLM registered by `llm.py`). A real provider is chosen by
-environment variables (see `ENV_HELP`); API keys are never stored here, only the NAME of the env var
-holding the key, which is read at call time. This module imports nothing of the package.
+environment variables (MOLDOVA_LLM_*, read in `_env_layer`); API keys are never stored here, only the
+NAME of the env var holding the key, which is read at call time. This module imports nothing of the package.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OFFLINE_MODEL = "offline/narrator"
 ALIASES = ("creative", "balanced", "fast", "offline")
-TIERS = ("1k", "25k", "100k", "1m")
 
 # Providers whose models need no key (local servers). Anything else needs api_key_env.
 KEYLESS_PROVIDERS = ("offline", "ollama", "ollama_chat", "hosted_vllm", "lm_studio", "llamafile")
@@ -35,18 +34,6 @@ DEFAULT_KEY_ENV = {
     "together_ai": "TOGETHERAI_API_KEY",
     "openrouter": "OPENROUTER_API_KEY",
 }
-
-ENV_HELP = """\
-Environment variables read by load_settings (ALIAS = CREATIVE|BALANCED|FAST):
-  MOLDOVA_LLM_<ALIAS>            litellm model string, e.g. dashscope/qwen-turbo, openai/Qwen2.5-7B
-  MOLDOVA_LLM_API_BASE           api_base for every real alias (vLLM/Ollama); comma-separated = a
-                                 pool of servers; MOLDOVA_LLM_<ALIAS>_API_BASE wins
-  MOLDOVA_LLM_API_KEY_ENV        NAME of the env var holding the key (MOLDOVA_LLM_<ALIAS>_API_KEY_ENV wins)
-  MOLDOVA_LLM_TIMEOUT            per-call timeout in seconds
-  MOLDOVA_LLM_MAX_CONCURRENCY    concurrent calls
-  MOLDOVA_LLM_MAX_ATTEMPTS       generation attempts per persona (1 + repairs)
-  MOLDOVA_LLM_STATE_DIR / MOLDOVA_LLM_LOG_DIR   response store and attempt logs
-"""
 
 
 class MissingApiKeyError(RuntimeError):
