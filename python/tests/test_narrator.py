@@ -240,7 +240,7 @@ def test_compound_perfect_is_invariable():
 
 
 def test_job_title_drives_job_content():
-    from moldova_personas.narration.offline.content import job_lines, job_skills
+    from moldova_personas.narration.offline.narrator import job_lines, job_skills
 
     assert "controlul accesului" in job_skills("agentă de pază")
     assert job_lines("muncitor agricol sezonier") != job_lines("viticultor")
@@ -320,3 +320,49 @@ def test_speed():
         write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1})
     per = (time.perf_counter() - start) / len(CORES) * 1000
     assert per < 3.0, per
+
+
+def test_every_bank_the_narrator_uses_is_in_its_data_files():
+    """A bank renamed or dropped in narration/offline/data/*.yaml fails here, not in the middle of a run."""
+    from moldova_personas.narration.offline import narrator
+    from moldova_personas.narration.offline.banks import BANKS
+
+    used = set(re.findall(r"\bB\.([a-z][a-z0-9_]*)\b", Path(narrator.__file__).read_text(encoding="utf-8")))
+    assert used and used <= set(BANKS.names()), sorted(used - set(BANKS.names()))
+    assert all(isinstance(BANKS.__getattr__(n), tuple | dict) for n in BANKS.names())
+    assert "În plină caniculă de august" in BANKS.hours  # a typo once patched in code, now in the data
+
+
+def test_phrase_bank_files_fail_with_the_file_named(tmp_path):
+    from moldova_personas.narration.phrases import BankError, load_banks
+
+    good = tmp_path / "a.yaml"
+    good.write_text("acts:\n- merge la piață\n", encoding="utf-8")
+    assert load_banks([good]).acts == ("merge la piață",)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("acts:\n- 'merge la piață\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"broken\.yaml"):
+        load_banks([broken])
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("acts:\n- altceva\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"twice\.yaml: bank 'acts' is already defined in .*a\.yaml"):
+        load_banks([good, twice])
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("acts: []\n", encoding="utf-8")
+    with pytest.raises(BankError, match="non-empty"):
+        load_banks([empty])
+    with pytest.raises(AttributeError, match=r"no phrase bank 'hours' in a\.yaml"):
+        _ = load_banks([good]).hours
+
+
+def test_planning_does_not_import_the_offline_narrator():
+    """The offline narrator depends on the narration contract, never the other way round."""
+    import ast
+
+    package = ROOT / "python" / "moldova_personas" / "narration"
+    for module in ("planning.py", "prompts.py", "validators.py", "phrases.py"):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        imported = [
+            n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module is not None
+        ] + [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in imported if "narration.offline" in m], module
