@@ -8,6 +8,8 @@ this module only chooses, fills and joins them.
 
 from __future__ import annotations
 
+import json
+
 from moldova_personas.narration.offline.banks import BANKS as B
 from moldova_personas.narration.offline.romanian import (
     EDUCATION_RO,
@@ -457,11 +459,7 @@ def write_fields(spec: dict) -> dict:
     }
 
 
-def answer(messages: list[dict]) -> str:
-    """JSON text of the offline narrator for rendered chat messages (the spec block of the last user turn)."""
-    import json
-
-    from moldova_personas.narration.prompts import extract_spec
-
-    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
-    return json.dumps(write_fields(extract_spec(str(user))), ensure_ascii=False)
+def answer(spec: dict) -> str:
+    """JSON text of the offline narrator's answer to one call's spec (`prompts.build_spec`: core, plan,
+    repair hint, attempt), which reaches the litellm provider with the call, never inside the prompt."""
+    return json.dumps(write_fields(spec), ensure_ascii=False)
