@@ -150,14 +150,16 @@ def _spec_of(kwargs: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def _offline_tokens(model: str, messages: list[dict[str, Any]], text: str) -> tuple[int, int]:
+    """(prompt, completion) tokens of an offline answer by litellm's tokenizer (deterministic)."""
+    return count_tokens(model, messages=messages), count_tokens(model, text=text)
+
+
 class OfflineNarrator(CustomLLM):
     """litellm provider `offline`: deterministic Romanian text from the template narrator."""
 
-    def _respond(self, model: str, messages: list[dict[str, Any]], text: str) -> ModelResponse:
-        usage = Usage(
-            prompt_tokens=count_tokens(model, messages=messages),
-            completion_tokens=count_tokens(model, text=text),
-        )
+    def _respond(self, model: str, text: str, tokens: tuple[int, int]) -> ModelResponse:
+        usage = Usage(prompt_tokens=tokens[0], completion_tokens=tokens[1])
         usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
         response = ModelResponse(
             model=model,
@@ -171,14 +173,18 @@ class OfflineNarrator(CustomLLM):
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         from moldova_personas.narration.offline import narrator as offline
 
-        return self._respond(model, messages, offline.answer(_spec_of(kwargs)))
+        text = offline.answer(_spec_of(kwargs))
+        return self._respond(model, text, _offline_tokens(model, messages, text))
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         # the template narrator runs in the worker process pool, off the event loop thread
         from moldova_personas.narration import workers
         from moldova_personas.narration.offline import narrator as offline
 
-        return self._respond(model, messages, await workers.run_cpu(offline.answer, _spec_of(kwargs)))
+        text = await workers.run_cpu(offline.answer, _spec_of(kwargs))
+        # tiktoken releases the GIL while it encodes: on a thread, ~2 ms per persona leave the loop thread
+        tokens = await asyncio.to_thread(_offline_tokens, model, messages, text)
+        return self._respond(model, text, tokens)
 
 
 _offline_handler = OfflineNarrator()
