@@ -1,11 +1,14 @@
 """A real OpenAI-compatible HTTP server on 127.0.0.1 with fault injection, for tests and benchmarks.
 
-POST /v1/chat/completions answers with the offline narrator's JSON for the prompt's spec block.
+POST /v1/chat/completions answers like a model that follows the prompt: it reads the person and the plan
+from the Romanian prompt text alone (`read_prompt`) and writes the offline narrator's JSON for them.
 Faults are queued per model (consumed one per request) or set sticky per model, through
 POST /admin/faults {"model": "m" | "*", "faults": [fault, ...], "sticky": fault | null}, where a fault is
-{"kind": "ok|500|429|401|slow|reset|malformed|garbage|empty|length|huge|english|russian",
-"retry_after": s, "seconds": s}. `closed_port_url()` gives a base URL nothing listens on (connection
-refused). GET /admin/log lists requests; POST /admin/reset clears faults and log.
+{"kind": "ok|500|429|401|slow|reset|malformed|garbage|empty|length|huge|english|russian|missing|extra|
+no_usage", "retry_after": s, "seconds": s} (missing: two fields left out; extra: one key too many; no_usage:
+a valid answer whose response has no usage block, as some local servers send). `closed_port_url()` gives
+a base URL nothing listens on (connection refused). GET /admin/log lists requests (with the
+response_format, max_tokens and body keys each one carried); POST /admin/reset clears faults and log.
 Run standalone: python fake_openai_server.py --port 0 --delay 1.0 (prints the base URL).
 """
 
@@ -13,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import hashlib
 import json
+import re
 import sys
 import threading
 import time
@@ -37,13 +42,83 @@ RUSSIAN = "Он работает на местном рынке и живёт с
 ERROR_KINDS = {"500", "429", "401", "reset", "garbage", "malformed"}
 
 
-def narrator_answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    """Fields the offline narrator writes for the spec embedded in the prompt."""
-    from moldova_personas.narration.offline import narrator as offline
-    from moldova_personas.narration.prompts import extract_spec
+@functools.lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    """Romanian text of the prompt -> codes (every gendered form), from the tables prompts.py renders."""
+    from moldova_personas.narration import prompts
+    from moldova_personas.narration.phrases import agree
 
-    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
-    return offline.write_fields(extract_spec(user))
+    both = ("male", "female")
+    out = {"label": {label: key for key, label in prompts.CORE_LABELS_RO}}
+    for key, table in prompts.VALUE_LABELS_RO.items():
+        out[key] = {agree(ro, sex): code for code, ro in table.items() for sex in both}
+    out["move"] = {agree(h, sex): move for move, h in prompts.OPENING_HINTS_RO.items() for sex in both}
+    out["kind"] = {ro: code for code, ro in prompts.ANCHOR_KINDS_RO.items()}
+    out["theme"] = {ro: code for code, ro in prompts.CONSTRAINT_THEMES_RO.items()}
+    return out
+
+
+def _items(lines: list[str], start: int) -> list[str]:
+    """The '  - ' items under the plan line at `start`."""
+    out = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  - "):
+            break
+        out.append(line[4:])
+    return out
+
+
+def read_prompt(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The spec a writer can take from the rendered prompt alone: the person's facts, the plan, the repair
+    hint and the attempt. Not in the text, so stood in for: the persona id (a hash of the facts, for the
+    narrator's seed) and the ISCO group (the narrator then goes by the job title)."""
+    labels = _labels()
+    user = str(next(m["content"] for m in reversed(messages) if m.get("role") == "user"))
+    lines = user.splitlines()
+    core: dict[str, Any] = {}
+    start = lines.index("## Date despre persoană (nu le contrazice)") + 1
+    facts = []
+    for line in lines[start:]:
+        if not line.startswith("- "):
+            break
+        facts.append(line)
+        label, value = line[2:].split(": ", 1)
+        key = labels["label"][label]
+        core[key] = labels.get(key, {}).get(value, value)
+    core["age"] = int(core["age"])
+    core["persona_id"] = "prompt-" + hashlib.sha256("\n".join(facts).encode()).hexdigest()[:16]
+    core["isco_major"] = None
+    plan: dict[str, Any] = {"constraints": [], "anchors": [], "behavioural_cues": []}
+    for i, line in enumerate(lines):
+        if line.startswith("- Deschiderea câmpului „persona”: "):
+            plan["opening_move"] = labels["move"][line.split(": ", 1)[1].rstrip(".")]
+        elif line.startswith("- Constrângeri de viață"):
+            for item in _items(lines, i):
+                theme, rest = item.split(": ", 1)
+                detail, _, consequence = rest.partition("; consecință: ")
+                plan["constraints"].append(
+                    {"category": labels["theme"].get(theme, ""), "detail": detail, "consequence": consequence}
+                )
+        elif line.startswith("- Ancore locale"):
+            for item in _items(lines, i):
+                kind, text = item.split(": ", 1)
+                plan["anchors"].append({"category": labels["kind"].get(kind, ""), "text": text})
+        elif line.startswith("- Obiceiuri de arătat"):
+            plan["behavioural_cues"] = _items(lines, i)
+    hint = None
+    if "## Corecturi cerute față de încercarea anterioară" in user:
+        hint = user.split("## Corecturi cerute față de încercarea anterioară\n", 1)[1]
+        hint = re.split(r"\n+Încercarea \d+:", hint)[0].strip()
+    found = re.search(r"^Încercarea (\d+):", user, re.M)
+    attempt = int(found.group(1)) if found else 1
+    return {"core": core, "plan": plan, "repair_hint": hint, "attempt": attempt}
+
+
+def narrator_answer(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Fields the offline narrator writes for what the prompt says."""
+    from moldova_personas.narration.offline import narrator as offline
+
+    return offline.write_fields(read_prompt(messages))
 
 
 def _prompt_hash(messages: list[dict[str, Any]]) -> str:
@@ -56,11 +131,9 @@ def _prompt_hash(messages: list[dict[str, Any]]) -> str:
 
 
 def _repair_hint(messages: list[dict[str, Any]]) -> str | None:
-    from moldova_personas.narration.prompts import extract_spec
-
     try:
-        return extract_spec(str(messages[-1].get("content", ""))).get("repair_hint")
-    except (ValueError, IndexError):
+        return read_prompt(messages)["repair_hint"]
+    except (ValueError, KeyError, IndexError, StopIteration):
         return None
 
 
@@ -190,6 +263,11 @@ class FakeOpenAIServer:
                 k: (v if isinstance(v, list) else (filler * (len(v) // len(filler) + 1))[: len(v)])
                 for k, v in fields.items()
             }
+        if kind == "missing":
+            fields.pop("arts_persona")
+            fields.pop("hobbies_and_interests_list")
+        if kind == "extra":
+            fields["notes"] = "text în plus"
         if kind == "huge":
             fields["cultural_background"] = fields["cultural_background"] * 400
         content = json.dumps(fields, ensure_ascii=False)
@@ -213,6 +291,9 @@ class FakeOpenAIServer:
             "ts": time.time(),
             "completed": False,
             "repair_hint": _repair_hint(messages),
+            "response_format": body.get("response_format"),
+            "max_tokens": body.get("max_tokens"),
+            "body_keys": sorted(body),
         }
         with self._lock:
             self.log.append(entry)
@@ -270,6 +351,8 @@ class FakeOpenAIServer:
                 "total_tokens": prompt_chars // 4 + len(content) // 4 + 2,
             },
         }
+        if kind == "no_usage":
+            del payload["usage"]
         response = web.json_response(payload)
         await response.prepare(request)
         await response.write_eof()

@@ -240,7 +240,7 @@ def test_compound_perfect_is_invariable():
 
 
 def test_job_title_drives_job_content():
-    from moldova_personas.narration.offline.content import job_lines, job_skills
+    from moldova_personas.narration.offline.narrator import job_lines, job_skills
 
     assert "controlul accesului" in job_skills("agentă de pază")
     assert job_lines("muncitor agricol sezonier") != job_lines("viticultor")
@@ -320,3 +320,137 @@ def test_speed():
         write_fields({"core": c, "plan": p, "repair_hint": None, "attempt": 1})
     per = (time.perf_counter() - start) / len(CORES) * 1000
     assert per < 3.0, per
+
+
+def test_every_bank_the_narrator_uses_is_in_its_data_files():
+    """A bank renamed or dropped in narration/offline/data/*.yaml fails here, not in the middle of a run."""
+    from moldova_personas.narration.offline import narrator
+    from moldova_personas.narration.offline.banks import BANKS
+
+    used = set(re.findall(r"\bB\.([a-z][a-z0-9_]*)\b", Path(narrator.__file__).read_text(encoding="utf-8")))
+    assert used and used <= set(BANKS.names()), sorted(used - set(BANKS.names()))
+    assert all(isinstance(BANKS.__getattr__(n), tuple | dict) for n in BANKS.names())
+    assert "În plină caniculă de august" in BANKS.hours  # a typo once patched in code, now in the data
+
+
+def test_phrase_bank_files_fail_with_the_file_named(tmp_path):
+    from moldova_personas.narration.phrases import BankError, load_banks
+
+    good = tmp_path / "a.yaml"
+    good.write_text("acts:\n- merge la piață\n", encoding="utf-8")
+    assert load_banks([good]).acts == ("merge la piață",)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("acts:\n- 'merge la piață\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"broken\.yaml"):
+        load_banks([broken])
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("acts:\n- altceva\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"twice\.yaml: bank 'acts' is already defined in .*a\.yaml"):
+        load_banks([good, twice])
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("acts: []\n", encoding="utf-8")
+    with pytest.raises(BankError, match="non-empty"):
+        load_banks([empty])
+    with pytest.raises(AttributeError, match=r"no phrase bank 'hours' in a\.yaml"):
+        _ = load_banks([good]).hours
+
+
+def test_planning_does_not_import_the_offline_narrator():
+    """The offline narrator depends on the narration contract, never the other way round."""
+    import ast
+
+    package = ROOT / "python" / "moldova_personas" / "narration"
+    for module in ("planning.py", "prompts.py", "validators.py", "phrases.py"):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        imported = [
+            n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module is not None
+        ] + [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [m for m in imported if "narration.offline" in m], module
+
+
+# --- what the prompt holds ------------------------------------------------------------------------
+def _codes() -> set[str]:
+    """English codes and internal names that a prompt must not show (Romanian words like rural excluded)."""
+    from moldova_personas import schema
+
+    codes = set(schema.ETHNICITIES + schema.MOTHER_TONGUES + schema.RELIGIONS + schema.MARITAL_STATUSES)
+    codes |= set(schema.EDUCATION_LEVELS + schema.EMPLOYMENT_STATUSES + schema.BIG_FIVE_TRAITS)
+    codes |= set(OPENING_MOVES + CONSTRAINT_CATEGORIES) | {"Chisinau", "Gagauzia", "persona_id", "isco_major"}
+    codes |= {a.category for a in ANCHORS.national} | {"t_score", "spec"}
+    return codes - {"none", "primary", "higher", "Other", "student", "contrast", "place"}  # Romanian too
+
+
+def test_the_prompt_holds_only_what_the_writer_needs():
+    from moldova_personas.narration.prompts import render_messages
+
+    pattern = re.compile(r"(?<![\w\"])(" + "|".join(map(re.escape, sorted(_codes()))) + r")(?![\w\"])")
+    for c, p in zip(CORES[:120], PLANS[:120], strict=True):
+        for hint, attempt, failed in ((None, 1, None), ("- Scrie mai concis.", 2, ["length", "format"])):
+            messages, _ = render_messages(c, p, hint, attempt, failed)
+            text = "\n".join(m["content"] for m in messages)
+            assert "```" not in text and "{" not in text and c["persona_id"] not in text
+            assert not pattern.findall(text), pattern.findall(text)
+            # raw Big Five T-scores are nowhere (the age is the only two-digit number about the person)
+            numbers = set(re.findall(r"\b\d{2}\b", text.split("## Reguli")[0]))
+            assert numbers <= {str(c["age"])}, numbers
+            assert "(ă)" not in text  # labels agree with the person's sex
+
+
+def test_every_opening_move_has_a_romanian_hint():
+    from moldova_personas.narration.prompts import OPENING_HINTS_RO, render_messages
+
+    assert set(OPENING_HINTS_RO) == set(OPENING_MOVES)
+    memory = next(i for i, p in enumerate(PLANS) if p["opening_move"] == "memory")
+    messages, _ = render_messages(CORES[memory], PLANS[memory])
+    assert "- Deschiderea câmpului „persona”: o amintire a persoanei" in messages[1]["content"]
+
+
+def test_the_prompt_alone_carries_the_person_and_the_plan():
+    """A model that reads only the prompt text can recover every fact and plan item a writer needs (the
+    fake server answers this way); what it cannot see is what a writer does not need."""
+    from fake_openai_server import read_prompt
+
+    from moldova_personas.narration.prompts import CORE_LABELS_RO, render_messages
+
+    for c, p in zip(CORES, PLANS, strict=True):
+        for hint, attempt in ((None, 1), ("- Folosește literal ancorele.\n- Scrie în română.", 3)):
+            messages, _ = render_messages(c, p, hint, attempt, ["anchor_specificity"])
+            spec = read_prompt(messages)
+            core = {k: c[k] for k, _ in CORE_LABELS_RO if c.get(k) not in (None, "")}
+            assert {k: spec["core"][k] for k in core} == core
+            assert spec["plan"] == {
+                "opening_move": p["opening_move"],
+                "constraints": [
+                    {k: x[k] for k in ("category", "detail", "consequence")} for x in p["constraints"]
+                ],
+                "anchors": [{"category": a["category"], "text": a["text"]} for a in p["anchors"]],
+                "behavioural_cues": p["behavioural_cues"],
+            }
+            assert (spec["repair_hint"], spec["attempt"]) == (hint, attempt)
+
+
+def test_the_offline_provider_reads_the_spec_from_the_call_not_the_prompt():
+    import litellm
+
+    from moldova_personas.narration import llm
+    from moldova_personas.narration.offline.narrator import answer
+    from moldova_personas.narration.prompts import build_spec, render_messages
+    from moldova_personas.narration.settings import load_settings
+
+    settings = load_settings({}, env={})
+    router = llm.get_router(settings)
+    c, p = CORES[7], PLANS[7]
+    messages, _ = render_messages(c, p)
+    spec = build_spec(c, p, None, 1)
+    result = llm.run(llm.acomplete(router, settings, messages, {"persona_id": c["persona_id"]}, spec=spec))
+    assert result.error is None and result.model_used == "offline/narrator"
+    assert result.text == answer(spec) == answer(build_spec(c, p, None, 1))  # the narrator's own text
+    # tokens by litellm's tokenizer (its default for a model it does not know), not a bytes/4 estimate
+    assert result.prompt_tokens == litellm.token_counter(model="narrator", messages=messages)
+    assert result.completion_tokens == litellm.token_counter(
+        model="narrator", text=result.text, count_response_tokens=True
+    )
+    assert result.completion_tokens > len(result.text.encode("utf-8")) / 4
+    # without the spec the provider says what is missing instead of guessing from the prompt
+    missing = llm.run(llm.acomplete(router, settings, messages, {"persona_id": c["persona_id"]}))
+    assert missing.text is None and "needs the persona's spec in the call's metadata" in missing.error

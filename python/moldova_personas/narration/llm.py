@@ -1,7 +1,10 @@
 """The only module importing litellm: offline provider, Router, one process-wide event loop thread.
 
-- `OfflineNarrator`: a litellm CustomLLM (sync + async) under provider `offline`; it parses the spec
-  JSON out of the prompt and answers with `narrator.offline.write_fields(spec)` as JSON text.
+- `OfflineNarrator`: a litellm CustomLLM (sync + async) under provider `offline`; it reads the persona's
+  spec (prompts.build_spec) from the call's litellm metadata, never from the prompt, and answers with
+  `offline.narrator.write_fields(spec)` as JSON text; its token counts come from litellm's tokenizer.
+- `response_format_of(alias)`: the answer's JSON schema (answer.py) as `response_format` where litellm
+  says the model supports it, or as the alias's output_mode says.
 - `build_router(settings)`: Router with fallbacks along `settings.chain()` (creative -> balanced -> fast
   -> offline), per-deployment timeouts, num_retries=0, circuit breaker (allowed_fails + cooldown_time;
   an alias comes back by itself once its cooldown expires).
@@ -41,7 +44,8 @@ from litellm.litellm_core_utils.litellm_logging import Logging as LiteLLMLogging
 from litellm.types.router import AllowedFailsPolicy  # noqa: E402
 from litellm.types.utils import Choices, Message, ModelResponse, Usage  # noqa: E402
 
-from moldova_personas.narration.settings import ALIASES, NarrationSettings  # noqa: E402
+from moldova_personas.narration.answer import response_format  # noqa: E402
+from moldova_personas.narration.settings import ALIASES, ModelAlias, NarrationSettings  # noqa: E402
 
 T = TypeVar("T")
 litellm.suppress_debug_info = True
@@ -118,25 +122,44 @@ def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
 # --------------------------------------------------------------------------------------------------
 # Offline provider
 # --------------------------------------------------------------------------------------------------
-def approx_tokens(text: str) -> int:
-    """Token estimate: UTF-8 bytes / 4 (BPE tokenizers average ~4 bytes per token on Romanian)."""
-    return max(1, round(len(text.encode("utf-8")) / 4))
+def count_tokens(model: str, messages: list[dict[str, Any]] | None = None, text: str | None = None) -> int:
+    """Tokens of a prompt (`messages`) or of a completion (`text`) by litellm's tokenizer for `model`
+    (the model's own where litellm knows it, else its default, tiktoken cl100k_base): deterministic."""
+    if text is not None:
+        return int(litellm.token_counter(model=model, text=text, count_response_tokens=True))
+    return int(litellm.token_counter(model=model, messages=messages or []))
 
 
-def offline_answer(messages: list[dict[str, Any]]) -> str:
-    """JSON text of the offline narrator for a rendered prompt (also used by the fake server)."""
-    from moldova_personas.narration.offline import narrator as offline
+# Key of the persona's spec (prompts.build_spec) in a call's litellm metadata, read by the offline
+# provider; litellm does not send metadata to real providers.
+SPEC_KEY = "narration_spec"
 
-    return offline.answer(messages)
+
+class OfflineSpecMissing(ValueError):
+    """A call reached the offline narrator without the persona's spec in its metadata."""
+
+
+def _spec_of(kwargs: dict[str, Any]) -> dict[str, Any]:
+    metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
+    spec = metadata.get(SPEC_KEY)
+    if not isinstance(spec, dict):
+        raise OfflineSpecMissing(
+            f"the offline narrator needs the persona's spec in the call's metadata[{SPEC_KEY!r}] "
+            "(llm.acomplete(..., spec=prompts.build_spec(...))); this call carried none"
+        )
+    return spec
+
+
+def _offline_tokens(model: str, messages: list[dict[str, Any]], text: str) -> tuple[int, int]:
+    """(prompt, completion) tokens of an offline answer by litellm's tokenizer (deterministic)."""
+    return count_tokens(model, messages=messages), count_tokens(model, text=text)
 
 
 class OfflineNarrator(CustomLLM):
     """litellm provider `offline`: deterministic Romanian text from the template narrator."""
 
-    def _respond(self, model: str, messages: list[dict[str, Any]], text: str | None = None) -> ModelResponse:
-        text = offline_answer(messages) if text is None else text
-        prompt = "".join(str(m.get("content") or "") for m in messages)
-        usage = Usage(prompt_tokens=approx_tokens(prompt), completion_tokens=approx_tokens(text))
+    def _respond(self, model: str, text: str, tokens: tuple[int, int]) -> ModelResponse:
+        usage = Usage(prompt_tokens=tokens[0], completion_tokens=tokens[1])
         usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
         response = ModelResponse(
             model=model,
@@ -148,14 +171,20 @@ class OfflineNarrator(CustomLLM):
         return response
 
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
-        return self._respond(model, messages)
+        from moldova_personas.narration.offline import narrator as offline
+
+        text = offline.answer(_spec_of(kwargs))
+        return self._respond(model, text, _offline_tokens(model, messages, text))
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         # the template narrator runs in the worker process pool, off the event loop thread
         from moldova_personas.narration import workers
         from moldova_personas.narration.offline import narrator as offline
 
-        return self._respond(model, messages, await workers.run_cpu(offline.answer, list(messages)))
+        text = await workers.run_cpu(offline.answer, _spec_of(kwargs))
+        # tiktoken releases the GIL while it encodes: on a thread, ~2 ms per persona leave the loop thread
+        tokens = await asyncio.to_thread(_offline_tokens, model, messages, text)
+        return self._respond(model, text, tokens)
 
 
 _offline_handler = OfflineNarrator()
@@ -182,6 +211,25 @@ def register_offline_provider() -> None:
 OWN_PRICE_KEY = "moldova_own_price"
 
 
+def output_mode_of(alias: ModelAlias) -> str:
+    """The output mode an alias's calls use (settings.OUTPUT_MODES without 'auto')."""
+    if alias.provider == "offline":
+        return "none"  # the template narrator writes the schema's fields by construction
+    if alias.output_mode != "auto":
+        return alias.output_mode
+    # An OpenAI-compatible server at api_base (vLLM, llama.cpp, Ollama) serves a model litellm cannot
+    # know: JSON mode unless the user names a mode.
+    local = alias.provider == "openai" and alias.api_base
+    if not local and litellm.supports_response_schema(model=alias.model, custom_llm_provider=None):
+        return "schema"
+    return "json_object" if alias.json_mode else "none"
+
+
+def response_format_of(alias: ModelAlias) -> dict[str, Any] | None:
+    """The response_format of an alias's calls (None: none is sent)."""
+    return response_format(output_mode_of(alias))
+
+
 def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
     alias = settings.alias(name)
     params: dict[str, Any] = {
@@ -201,8 +249,9 @@ def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
         # its lower-cased copy of the whole price map each time: ~4 ms of CPU per call).
         model_info["input_cost_per_token"], model_info["output_cost_per_token"] = price
         model_info[OWN_PRICE_KEY] = True  # priced here: cost = tokens x these prices (_own_price_cost)
-    if alias.json_mode and alias.provider != "offline":
-        params["response_format"] = {"type": "json_object"}
+    fmt = response_format_of(alias)
+    if fmt is not None:
+        params["response_format"] = fmt
     if alias.api_base:
         params["api_base"] = alias.api_base
     if alias.api_key_env:
@@ -364,7 +413,6 @@ class OfflineDirect:
         self.params = {"model": alias.model, "max_retries": 0, "timeout": alias.timeout_s}
 
     async def acompletion(self, model: str, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
-        kwargs.pop("metadata", None)
         response = await litellm.acompletion(messages=messages, **self.params, **kwargs)
         response._hidden_params["model_id"] = self.alias_name
         return response
@@ -491,15 +539,20 @@ async def acomplete(
     settings: NarrationSettings,
     messages: list[dict[str, Any]],
     metadata: dict[str, Any] | None = None,
+    spec: dict[str, Any] | None = None,
 ) -> LLMResult:
-    """One narration call through the router (fallbacks inside), with own backoff for retryable errors."""
+    """One narration call through the router (fallbacks inside), with own backoff for retryable errors.
+
+    `spec` (prompts.build_spec) travels in the call's metadata when the chain holds the offline narrator,
+    its only reader; real providers get the rendered messages alone."""
     started = time.perf_counter()
     retries = 0
+    metadata = dict(metadata or {})
+    if spec is not None and any(settings.alias(a).provider == "offline" for a in settings.chain()):
+        metadata[SPEC_KEY] = spec
     while True:
         try:
-            response = await router.acompletion(
-                model=settings.primary, messages=messages, metadata=dict(metadata or {})
-            )
+            response = await router.acompletion(model=settings.primary, messages=messages, metadata=metadata)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a result
             if retries < settings.call_retries and is_retryable(exc):
                 delay = min(settings.backoff_max_s, settings.backoff_base_s * 2**retries)
@@ -528,6 +581,11 @@ async def acomplete(
         ct = int(getattr(usage, "completion_tokens", 0) or 0)
         choice = response.choices[0] if response.choices else None
         text = choice.message.content if choice is not None else None
+        counted = settings.alias(alias).model if alias else str(getattr(response, "model", "") or "")
+        if not pt:  # a server that reports no usage: count as litellm's tokenizer for the model would
+            pt = count_tokens(counted, messages=messages)
+        if not ct and text:
+            ct = count_tokens(counted, text=text)
         return LLMResult(
             text=text,
             model_used=settings.alias(alias).model if alias else str(getattr(response, "model", "")),

@@ -11,9 +11,12 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from moldova_personas.narration.offline.banks import CUES_HIGH, CUES_LOW, CUES_NEUTRAL
-from moldova_personas.narration.offline.romanian import agree
+from moldova_personas.narration.phrases import Banks, agree, load_banks
+
+CUES_FILE = Path(__file__).parent / "data" / "cues.yaml"
 
 OPENING_MOVES: tuple[str, ...] = (
     "situational_hook",
@@ -265,7 +268,14 @@ def _pick_anchors(core: dict, index: AnchorIndex, rng: random.Random) -> list[di
     return out[:4]
 
 
+@lru_cache(maxsize=1)
+def cue_banks() -> Banks:
+    """Behavioural cues per Big Five trait (cues_high, cues_low) and neutral fillers (cues_neutral)."""
+    return load_banks([CUES_FILE])
+
+
 def _pick_cues(core: dict, rng: random.Random) -> list[str]:
+    cues_bank = cue_banks()
     traits = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
     scored = sorted(traits, key=lambda t: (-abs(int(core.get(t) or 50) - 50), t))
     cues: list[str] = []
@@ -274,13 +284,13 @@ def _pick_cues(core: dict, rng: random.Random) -> list[str]:
         dev = abs(t - 50)
         if dev < 4 and len(cues) >= 3:
             continue
-        bank = CUES_HIGH[trait] if t >= 50 else CUES_LOW[trait]
+        bank = cues_bank.cues_high[trait] if t >= 50 else cues_bank.cues_low[trait]
         k = 2 if dev >= 15 and len(cues) < 3 else 1
         cues += rng.sample(bank, k)
         if len(cues) >= 5:
             break
     while len(cues) < 3:
-        extra = rng.choice(CUES_NEUTRAL)
+        extra = rng.choice(cues_bank.cues_neutral)
         if extra not in cues:
             cues.append(extra)
     sex = core.get("sex") or "male"

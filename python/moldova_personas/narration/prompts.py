@@ -1,7 +1,9 @@
 """Prompt building (pure): Jinja templates filled from the core (Romanian labels) and the plan.
 
-The rendered user prompt embeds the spec {"core", "plan", "repair_hint", "attempt"} as a fenced JSON
-block; the offline provider and the fake server parse it back with `extract_spec`.
+The prompt holds only what a writer needs, in Romanian: the person's facts, the plan (opening, life
+constraints with their theme, local anchors with their kind, habits to show) and the answer's fields.
+No codes, scores or internal data: the offline narrator gets its structured input, the spec
+{"core", "plan", "repair_hint", "attempt"} of `build_spec`, with the call (llm.acomplete), not in text.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -17,27 +18,11 @@ from typing import Any
 
 import jinja2
 
+from moldova_personas.narration.answer import FIELD_RULES
+from moldova_personas.narration.phrases import agree
 from moldova_personas.schema import NARRATIVE_FIELDS
 
 PROMPT_DIR = Path(__file__).parent / "templates"
-SPEC_RE = re.compile(r"```json\s*\n(\{.*\})\s*\n```", re.S)
-
-FIELD_RULES = {
-    "persona": "150-400 caractere: portret scurt care începe cu mișcarea de deschidere",
-    "professional_persona": "400-900 caractere: munca (sau lipsa ei), ritm, bani, relații la lucru",
-    "sports_persona": "250-700 caractere: mișcare și sport, realist pentru vârstă și sănătate",
-    "arts_persona": "250-700 caractere: muzică, carte, film, meșteșug, sărbători",
-    "travel_persona": "250-700 caractere: drumuri, rude plecate, ce își permite",
-    "culinary_persona": "250-700 caractere: ce gătește și mănâncă, piață, sezon",
-    "cultural_background": (
-        "circa 1.800 caractere (1.300-2.600): limbă, credință, familie, localitate, istorie"
-    ),
-    "skills_and_expertise": "300-800 caractere: ce știe să facă, concret",
-    "hobbies_and_interests": "250-700 caractere: cum își petrece timpul liber",
-    "career_goals_and_ambitions": "250-700 caractere: planuri realiste și obstacole",
-    "skills_and_expertise_list": "listă de 5-12 competențe scurte",
-    "hobbies_and_interests_list": "listă de 5-12 hobby-uri scurte",
-}
 
 CORE_LABELS_RO = (
     ("first_name", "Prenume"),
@@ -56,17 +41,25 @@ CORE_LABELS_RO = (
     ("employment_status", "Statut ocupațional"),
     ("occupation", "Ocupație"),
 )
+# Romanian value of each code; ``[masculine|feminine]`` marks are resolved for the person's sex.
 VALUE_LABELS_RO: dict[str, dict[str, str]] = {
     "sex": {"female": "feminin", "male": "masculin"},
+    "region": {
+        "Chisinau": "municipiul Chișinău",
+        "Nord": "Nord",
+        "Centru": "Centru",
+        "Sud": "Sud",
+        "Gagauzia": "UTA Găgăuzia",
+    },
     "residence_type": {"urban": "urban", "rural": "rural"},
     "ethnicity": {
-        "Moldovan": "moldovean",
-        "Romanian": "român",
-        "Ukrainian": "ucrainean",
-        "Gagauz": "găgăuz",
-        "Russian": "rus",
-        "Bulgarian": "bulgar",
-        "Roma": "rom",
+        "Moldovan": "[moldovean|moldoveancă]",
+        "Romanian": "[român|româncă]",
+        "Ukrainian": "[ucrainean|ucraineancă]",
+        "Gagauz": "[găgăuz|găgăuză]",
+        "Russian": "[rus|rusoaică]",
+        "Bulgarian": "[bulgar|bulgăroaică]",
+        "Roma": "[rom|romă]",
         "Other": "altă etnie",
     },
     "mother_tongue": {
@@ -80,25 +73,25 @@ VALUE_LABELS_RO: dict[str, dict[str, str]] = {
         "Other": "altă limbă",
     },
     "religion": {
-        "Orthodox": "ortodox(ă)",
-        "Baptist": "baptist(ă)",
+        "Orthodox": "ortodox[|ă]",
+        "Baptist": "baptist[|ă]",
         "Jehovah's Witnesses": "Martorii lui Iehova",
-        "Pentecostal": "penticostal(ă)",
-        "Adventist": "adventist(ă)",
-        "Evangelical": "evanghelic(ă)",
-        "Old Believers": "staroveri",
-        "Islam": "islam",
-        "Catholic": "catolic(ă)",
+        "Pentecostal": "penticostal[|ă]",
+        "Adventist": "adventist[|ă]",
+        "Evangelical": "evanghelic[|ă]",
+        "Old Believers": "staroveri (creștin[|ă] de rit vechi)",
+        "Islam": "musulman[|ă]",
+        "Catholic": "catolic[|ă]",
         "Other religion": "altă religie",
         "No religion": "fără religie",
-        "Atheist or agnostic": "ateu/agnostic",
+        "Atheist or agnostic": "[ateu|atee] sau agnostic[|ă]",
         "Not declared": "nedeclarată",
     },
     "marital_status": {
-        "never_married": "necăsătorit(ă), nu a fost niciodată căsătorit(ă)",
-        "married": "căsătorit(ă)",
-        "widowed": "văduv(ă)",
-        "divorced": "divorțat(ă)",
+        "never_married": "necăsătorit[|ă], nu a fost niciodată căsătorit[|ă]",
+        "married": "căsătorit[|ă]",
+        "widowed": "văduv[|ă]",
+        "divorced": "divorțat[|ă]",
     },
     "education_level": {
         "none": "fără studii",
@@ -109,23 +102,56 @@ VALUE_LABELS_RO: dict[str, dict[str, str]] = {
         "higher": "studii superioare",
     },
     "employment_status": {
-        "employed": "angajat(ă)",
-        "unemployed": "șomer(ă)",
-        "retired": "pensionar(ă)",
-        "student": "student(ă)",
+        "employed": "angajat[|ă]",
+        "unemployed": "șomer[|ă]",
+        "retired": "pensionar[|ă]",
+        "student": "student[|ă]",
         "homemaker": "se ocupă de gospodărie",
-        "other_inactive": "inactiv(ă)",
+        "other_inactive": "inactiv[|ă]",
     },
 }
+# How the field "persona" opens, per planned move (planning.OPENING_MOVES); the move's code is not shown.
 OPENING_HINTS_RO = {
     "situational_hook": "o scenă concretă, în mijlocul unei acțiuni",
-    "question": "o întrebare pe care și-o pune persoana",
-    "quote": "o replică a persoanei, între ghilimele",
-    "sensory_detail": "un detaliu senzorial (miros, sunet, lumină)",
-    "contrast": "un contrast între două lucruri din viața ei/lui",
     "routine": "un moment din rutina zilnică",
     "place": "locul, descris prin ceva concret",
+    "memory": "o amintire a persoanei, legată de un loc, un om sau o perioadă",
+    "contrast": "un contrast între două lucruri din viața [lui|ei]",
+    "quote": "o replică a persoanei, între ghilimele",
+    "question": "o întrebare pe care și-o pune persoana",
     "object": "un obiect cu o poveste",
+}
+# What each check of the previous attempt looked at (validators.VALIDATORS and the answer's format).
+CHECK_NAMES_RO = {
+    "format": "formatul JSON",
+    "trait_leak": "trăsături numite",
+    "opening_variation": "deschiderea",
+    "pollyanna": "ton idealizat",
+    "anchor_specificity": "ancorele locale",
+    "length": "lungimile",
+    "language": "limba",
+    "consistency": "concordanța cu datele",
+}
+# Kind of each local anchor (seeds/narration/anchors.csv category): tells the writer what it names.
+ANCHOR_KINDS_RO = {
+    "place": "loc",
+    "nature": "natură",
+    "market": "piață",
+    "food": "mâncare",
+    "custom": "obicei",
+    "event": "eveniment",
+    "craft": "meșteșug",
+    "institution": "instituție",
+}
+# Theme of each life constraint (seeds/narration/constraints.csv category).
+CONSTRAINT_THEMES_RO = {
+    "time_pressure": "timp puțin",
+    "family_duty": "obligații în familie",
+    "relatives_abroad": "rude plecate peste hotare",
+    "commuting": "navetă",
+    "seasonal_farm_work": "muncă sezonieră la câmp",
+    "health": "sănătate",
+    "money": "bani",
 }
 
 
@@ -144,17 +170,6 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def anchor_texts(plan: Mapping[str, Any]) -> list[str]:
-    """Anchor strings of a plan (anchors may be strings or dicts with text/anchor/name)."""
-    out = []
-    for anchor in plan.get("anchors") or []:
-        if isinstance(anchor, Mapping):
-            anchor = anchor.get("text") or anchor.get("anchor") or anchor.get("name") or anchor.get("value")
-        if anchor:
-            out.append(str(anchor))
-    return out
-
-
 def constraint_categories(plan: Mapping[str, Any]) -> list[str]:
     """Categories of the plan's constraints (dict 'category' or the string itself)."""
     out = []
@@ -166,19 +181,29 @@ def constraint_categories(plan: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _constraints(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _constraints(plan: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(Romanian theme, detail, consequence) of each planned constraint."""
     out = []
     for item in plan.get("constraints") or []:
         if isinstance(item, Mapping):
             text = item.get("text") or item.get("detail") or item.get("description") or ""
-            category = item.get("category") or ""
-            if not text:
-                text = json.dumps(item, ensure_ascii=False)
-            if item.get("consequence"):
-                text = f"{text} (consecință: {item['consequence']})"
-            out.append((str(text), str(category)))
+            theme = CONSTRAINT_THEMES_RO.get(str(item.get("category") or ""), "viața de zi cu zi")
+            out.append((theme, str(text), str(item.get("consequence") or "")))
         else:
-            out.append((str(item), ""))
+            out.append(("viața de zi cu zi", str(item), ""))
+    return [c for c in out if c[1]]
+
+
+def _anchors(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(Romanian kind, literal text) of each planned anchor."""
+    out = []
+    for anchor in plan.get("anchors") or []:
+        kind = "reper"
+        if isinstance(anchor, Mapping):
+            kind = ANCHOR_KINDS_RO.get(str(anchor.get("category") or ""), kind)
+            anchor = anchor.get("text") or anchor.get("anchor") or anchor.get("name") or anchor.get("value")
+        if anchor:
+            out.append((kind, str(anchor)))
     return out
 
 
@@ -192,14 +217,15 @@ def _cues(plan: Mapping[str, Any]) -> list[str]:
 
 
 def core_lines(core: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(Romanian label, Romanian value) pairs of the core for the prompt."""
+    """(Romanian label, Romanian value) pairs of the core for the prompt, agreeing with the person's sex."""
+    sex = str(core.get("sex") or "")
     lines = []
     for key, label in CORE_LABELS_RO:
         value = core.get(key)
         if value is None or value == "":
             continue
         value = VALUE_LABELS_RO.get(key, {}).get(str(value), value)
-        lines.append((label, str(value)))
+        lines.append((label, agree(str(value), sex)))
     return lines
 
 
@@ -233,21 +259,20 @@ def render_messages(
     failed: list[str] | None = None,
 ) -> tuple[list[dict[str, str]], str]:
     """Chat messages for one attempt and their prompt_hash (sha256 of the rendered prompt)."""
-    spec = build_spec(core, plan, repair_hint, attempt)
-    plan_data = spec["plan"] if isinstance(spec["plan"], Mapping) else {}
+    plan_data = to_jsonable(plan)
+    plan_data = plan_data if isinstance(plan_data, Mapping) else {}
+    sex = str(core.get("sex") or "")
     ctx = {
         "core_lines": core_lines(core),
         "first_name": core.get("first_name", ""),
-        "opening_move": plan_data.get("opening_move", ""),
         "constraints": _constraints(plan_data),
-        "opening_hint": OPENING_HINTS_RO.get(str(plan_data.get("opening_move", "")), ""),
-        "anchors": anchor_texts(plan_data),
+        "opening_hint": agree(OPENING_HINTS_RO.get(str(plan_data.get("opening_move", "")), ""), sex),
+        "anchors": _anchors(plan_data),
         "cues": _cues(plan_data),
         "field_rules": [(name, FIELD_RULES[name]) for name in NARRATIVE_FIELDS],
         "repair_hint": repair_hint,
         "attempt": attempt,
-        "failed": failed or [],
-        "spec_json": json.dumps(spec, ensure_ascii=False, sort_keys=True),
+        "failed": [CHECK_NAMES_RO.get(f, f) for f in failed or []],
     }
     name = "repair.j2" if repair_hint and attempt > 1 else "narrate.j2"
     module = _env().get_template(name).make_module(ctx)
@@ -260,43 +285,3 @@ def prompt_hash(messages: list[dict[str, str]]) -> str:
     """sha256 of the rendered prompt (roles and contents)."""
     text = "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def extract_spec(text: str) -> dict[str, Any]:
-    """Parse the fenced spec JSON back out of a rendered prompt (last block wins)."""
-    matches = SPEC_RE.findall(text)
-    if not matches:
-        raise ValueError("no ```json spec block in prompt")
-    return json.loads(matches[-1])
-
-
-def parse_fields(text: str) -> dict[str, Any]:
-    """Parse a model's JSON answer (bare or fenced); raise ValueError with a short reason."""
-    if not text or not text.strip():
-        raise ValueError("empty completion")
-    body = text.strip()
-    fenced = re.search(r"```(?:json)?\s*\n(.*?)\n```", body, re.S)
-    if fenced:
-        body = fenced.group(1)
-    start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("completion is not a JSON object")
-    try:
-        data = json.loads(body[start : end + 1])
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc.msg} at char {exc.pos}") from exc
-    if not isinstance(data, dict):
-        raise ValueError("completion is not a JSON object")
-    missing = [f for f in NARRATIVE_FIELDS if f not in data]
-    if missing:
-        raise ValueError(f"missing fields: {', '.join(missing)}")
-    out: dict[str, Any] = {}
-    for name in NARRATIVE_FIELDS:
-        value = data[name]
-        if name.endswith("_list"):
-            if isinstance(value, str):
-                value = [v.strip() for v in re.split(r"[;\n]|,\s", value) if v.strip()]
-            out[name] = [str(v) for v in (value or [])]
-        else:
-            out[name] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return out

@@ -33,7 +33,12 @@ import pyarrow as pa
 
 from moldova_personas.narration import llm, validators, workers
 from moldova_personas.narration.attempt_log import AttemptLog, mask_text, new_run_id
-from moldova_personas.narration.prompts import constraint_categories, render_messages, to_jsonable
+from moldova_personas.narration.prompts import (
+    build_spec,
+    constraint_categories,
+    render_messages,
+    to_jsonable,
+)
 from moldova_personas.narration.settings import NarrationSettings, load_settings
 from moldova_personas.schema import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
 
@@ -314,7 +319,11 @@ async def narrate_one(
         else:
             async with sem:
                 result = await llm.acomplete(
-                    router, settings, messages, {"trace_id": trace_id, "persona_id": persona_id}
+                    router,
+                    settings,
+                    messages,
+                    {"trace_id": trace_id, "persona_id": persona_id},
+                    spec=build_spec(core_d, plan_d, hint, attempt),
                 )
             if progress:
                 progress.calls += 1
@@ -382,15 +391,16 @@ async def narrate_one(
         last = attempt == settings.max_attempts
         status = "failed_validation"
         reason = f"validators failed after {attempt} attempts: {', '.join(failed)}"
-        if error:
-            reason += f" ({error[:200]})"
+        detail = error or validators.describe(checks, failed)
+        if detail:
+            reason += f" ({detail[:300]})"
         log.write(
             **base_log,
             status="fail" if last else "repair",
             repairs=list(repairs),
             validator_scores={n: round(c.score, 4) for n, c in checks.items()},
             anchors_used=anchors_used,
-            error=error or f"validation failed: {', '.join(failed)}",
+            error=error or f"validation failed: {validators.describe(checks, failed)}",
         )
     # ok: the last candidate passed; otherwise keep the candidate that failed the fewest validators.
     chosen = {"fields": fields, "anchors_used": anchors_used, "scores": scores} if status == "ok" else best

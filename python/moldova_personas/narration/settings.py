@@ -13,12 +13,15 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OFFLINE_MODEL = "offline/narrator"
 ALIASES = ("creative", "balanced", "fast", "offline")
+# How the answer's shape is asked of a provider (answer.response_format): auto picks per provider.
+OutputMode = Literal["auto", "schema", "json_object_schema", "json_object", "none"]
+OUTPUT_MODES: tuple[str, ...] = get_args(OutputMode)
 
 # Providers whose models need no key (local servers). Anything else needs api_key_env.
 KEYLESS_PROVIDERS = ("offline", "ollama", "ollama_chat", "hosted_vllm", "lm_studio", "llamafile")
@@ -62,6 +65,15 @@ class ModelAlias(BaseModel):
     max_tokens: int = Field(default=4096, gt=0, description="Completion token cap per call.")
     json_mode: bool = Field(
         default=True, description="Ask for response_format=json_object (dropped where unsupported)."
+    )
+    output_mode: OutputMode = Field(
+        default="auto",
+        description="How the answer's JSON shape is asked for. 'schema': the answer's JSON schema as "
+        "response_format type json_schema (OpenAI, vLLM, Ollama, llama.cpp's llama-server); "
+        "'json_object_schema': type json_object with the schema (llama-cpp-python's server); "
+        "'json_object': JSON mode without a schema; 'none': no response_format. 'auto': 'schema' where "
+        "litellm says the model supports response schemas, else 'json_object' (or 'none' when json_mode "
+        "is false); an OpenAI-compatible server at api_base counts as unknown, so set it explicitly.",
     )
     price_per_1k_prompt_usd: float | None = Field(
         default=None, ge=0, description="USD per 1K prompt tokens when litellm has no price for the model."
@@ -226,6 +238,19 @@ def _default_key_env(model: str, api_base: str | None) -> str | None:
     return DEFAULT_KEY_ENV.get(provider, f"{provider.upper()}_API_KEY")
 
 
+def _number(env: Mapping[str, str], var: str, cast: type) -> Any:
+    """A positive number from `var`, or a ValueError that names the variable."""
+    raw = env.get(var, "").strip()
+    try:
+        value = cast(raw)
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        kind = "a positive integer" if cast is int else "a positive number"
+        raise ValueError(f"{var}={raw!r} must be {kind}")
+    return value
+
+
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Settings taken from MOLDOVA_LLM_* variables (empty values count as unset)."""
 
@@ -246,6 +271,15 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
             alias["api_key_env"] = None
         if get("MOLDOVA_LLM_TIMEOUT"):
             alias["timeout_s"] = float(get("MOLDOVA_LLM_TIMEOUT"))
+        if get("MOLDOVA_LLM_MAX_TOKENS"):
+            alias["max_tokens"] = _number(env, "MOLDOVA_LLM_MAX_TOKENS", int)
+        mode_var = f"MOLDOVA_LLM_{name.upper()}_OUTPUT_MODE"
+        mode_var = mode_var if get(mode_var) else "MOLDOVA_LLM_OUTPUT_MODE"
+        if get(mode_var):
+            mode = str(get(mode_var)).lower()
+            if mode not in OUTPUT_MODES:
+                raise ValueError(f"{mode_var}={get(mode_var)!r} is not one of {', '.join(OUTPUT_MODES)}")
+            alias["output_mode"] = mode
         layer[name] = alias
     for key, var, cast in (
         ("max_concurrency", "MOLDOVA_LLM_MAX_CONCURRENCY", int),

@@ -12,7 +12,8 @@ Direction of each score (thresholds live in config.ValidatorThresholds):
                       diacritics); pass when >= min.
 - consistency         1 = no contradiction of the core (age, gender agreement, marital status, education,
                       locality/raion present); each contradiction costs 0.34, a missing place 0.25.
-The hint is a Romanian instruction for the repair prompt (None when the score is perfect).
+The hint is a Romanian instruction for the repair prompt (None when the score is perfect); the detail
+says the same for people reading the attempt log: which field, what was found (English, short).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from moldova_personas.narration.answer import LENGTH_BOUNDS, AnswerError, parse_answer
+from moldova_personas.narration.prompts import OPENING_HINTS_RO
 from moldova_personas.schema import NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS
 
 VALIDATORS = (
@@ -39,20 +42,8 @@ VALIDATORS = (
 # Validators whose score must stay BELOW the threshold (all others must reach it).
 UPPER_BOUNDED = ("trait_leak", "pollyanna")
 
-LENGTH_TARGETS: dict[str, tuple[int, int]] = {
-    "persona": (150, 400),
-    "professional_persona": (200, 1500),
-    "sports_persona": (120, 1200),
-    "arts_persona": (120, 1200),
-    "travel_persona": (120, 1200),
-    "culinary_persona": (120, 1200),
-    "cultural_background": (1200, 2800),
-    "skills_and_expertise": (150, 1500),
-    "hobbies_and_interests": (120, 1200),
-    "career_goals_and_ambitions": (120, 1200),
-    "skills_and_expertise_list": (5, 12),
-    "hobbies_and_interests_list": (5, 12),
-}
+# Acceptance bounds per field (characters, or items for lists): the answer schema's (answer.py).
+LENGTH_TARGETS: dict[str, tuple[int, int]] = dict(LENGTH_BOUNDS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +52,7 @@ class Check:
 
     score: float
     hint: str | None = None
+    detail: str | None = None
 
 
 def norm(text: str) -> str:
@@ -147,6 +139,7 @@ def _trait_leak(doc: _Doc) -> Check:
         "Elimină numele trăsăturilor de personalitate și etichetele psihologice ("
         + ", ".join(hits[:5])
         + "); arată personalitatea doar prin fapte și alegeri.",
+        f"trait names or scores in the text: {', '.join(hits[:5])}",
     )
 
 
@@ -190,18 +183,24 @@ def opening_variation(fields: Mapping[str, Any], core: Mapping[str, Any], plan: 
     first = _first_sentence(str(fields.get("persona") or ""))
     move = str(plan.get("opening_move") or "")
     if not first:
-        return Check(0.0, "Câmpul „persona” lipsește; scrie-l începând cu mișcarea de deschidere cerută.")
-    score, hints = 1.0, []
+        return Check(
+            0.0,
+            "Câmpul „persona” lipsește; scrie-l începând cu mișcarea de deschidere cerută.",
+            "persona is empty",
+        )
+    score, hints, details = 1.0, [], []
     if _stock_opener(first, core):
         score -= 0.6
         hints.append("nu începe cu o formulă generică de tipul „Nume este un/o...” sau „S-a născut...”")
+        details.append("persona opens with a stock phrase")
     check = MOVE_CHECKS.get(move)
     if check is not None and not check(first):
         score -= 0.4
-        hints.append(f"prima frază trebuie să urmeze mișcarea de deschidere „{move}”")
+        hints.append(f"prima frază trebuie să fie {OPENING_HINTS_RO.get(move, 'deschiderea cerută')}")
+        details.append(f"persona's first sentence does not follow the opening move {move}")
     if not hints:
         return Check(1.0)
-    return Check(max(0.0, score), "În câmpul „persona”: " + "; ".join(hints) + ".")
+    return Check(max(0.0, score), "În câmpul „persona”: " + "; ".join(hints) + ".", "; ".join(details))
 
 
 # --- pollyanna ------------------------------------------------------------------------------------
@@ -384,6 +383,7 @@ def _pollyanna(doc: _Doc) -> Check:
         round(score, 4),
         "Tonul e prea idealizat: redu superlativele și laudele, arată și greutăți concrete, compromisuri și "
         "consecințele constrângerilor în viața de zi cu zi.",
+        f"{pos} positive vs {neg} negative sentiment words (positive share {score:.2f})",
     )
 
 
@@ -426,22 +426,28 @@ def _anchor_specificity(doc: _Doc, plan: Mapping[str, Any]) -> Check:
         "Folosește literal, exact cum sunt scrise, ancorele lipsă: "
         + ", ".join(f"„{a}”" for a in missing)
         + ".",
+        "planned anchors missing: " + ", ".join(f"„{a}”" for a in missing),
     )
 
 
 # --- length ---------------------------------------------------------------------------------------
 def length(fields: Mapping[str, Any], targets: Mapping[str, tuple[int, int]] = LENGTH_TARGETS) -> Check:
     """Share of fields within their targets (characters for texts, items for lists)."""
-    bad, runaway = [], False
+    bad, details, runaway = [], [], False
     for name, (low, high) in targets.items():
         value = fields.get(name)
         size = len(value or []) if name.endswith("_list") else len(str(value or "").strip())
         if not low <= size <= high:
             unit = "elemente" if name.endswith("_list") else "caractere"
             bad.append(f"„{name}” are {size} {unit}, ținta este {low}-{high}")
+            unit_en = "items" if name.endswith("_list") else "chars"
+            bound = f"> max {high}" if size > high else f"< min {low}"
+            details.append(f"{name} {size} {unit_en} {bound}" + (" (runaway)" if size > 3 * high else ""))
             runaway = runaway or size > 3 * high  # runaway generation: fail the record outright
     score = 0.0 if runaway else 1 - len(bad) / len(targets)
-    return Check(round(score, 4), ("Ajustează lungimile: " + "; ".join(bad) + ".") if bad else None)
+    if not bad:
+        return Check(round(score, 4))
+    return Check(round(score, 4), "Ajustează lungimile: " + "; ".join(bad) + ".", "; ".join(details))
 
 
 # --- language -------------------------------------------------------------------------------------
@@ -619,10 +625,25 @@ def _language(doc: _Doc) -> Check:
     worst = min(scores, key=scores.get)
     if scores[worst] >= 0.9:
         return Check(scores[worst])
+    weak = sorted((s, name) for name, s in scores.items() if s < 0.9)
+    detail = ", ".join(f"{name} {s:.2f} ({_what_language(doc, name)})" for s, name in weak[:4])
     return Check(
         scores[worst],
         f"Scrie totul în limba română literară, cu diacritice; câmpul „{worst}” nu pare scris în română.",
+        f"Romanian score < 0.9 in {len(weak)} field(s): {detail}{', ...' if len(weak) > 4 else ''}",
     )
+
+
+def _what_language(doc: _Doc, name: str) -> str:
+    """What a field that does not read as Romanian looks like, for the log."""
+    toks = doc.field_tokens[name]
+    if sum(1 for w in toks if CYRILLIC.search(w)) > len(toks) / 4:
+        return "Cyrillic"
+    if sum(1 for w in toks if w in EN_STOP) > sum(1 for w in toks if w in RO_STOP):
+        return "English words"
+    if not RO_DIACRITICS.search(doc.normed[name]):
+        return "no diacritics"
+    return "few Romanian function words"
 
 
 # --- consistency ----------------------------------------------------------------------------------
@@ -720,12 +741,14 @@ def _consistency(doc: _Doc, core: Mapping[str, Any]) -> Check:
     text = doc.text
     token_set = set(doc.tokens)
     problems: list[str] = []
+    details: list[str] = []
     # Age stated
     age = int(core.get("age") or 0)
     for match in AGE_RE.finditer(text):
         stated = int(match.group(1))
         if age and abs(stated - age) > 1:
             problems.append(f"vârsta declarată {stated} contrazice vârsta reală de {age} ani")
+            details.append(f"age {stated} stated, {age} in the core")
             break
     # Gender agreement after a copula (participles/adjectives about the person)
     sex = core.get("sex")
@@ -737,6 +760,7 @@ def _consistency(doc: _Doc, core: Mapping[str, Any]) -> Check:
         if hits:
             gen = "feminin" if sex == "female" else "masculin"
             problems.append(f"acord greșit de gen ({', '.join(hits[:4])}); persoana este de gen {gen}")
+            details.append(f"gender agreement: {', '.join(hits[:4])} for a {sex} person")
     compound = _hits_after(text, token_set, _PARTICIPLES_F, _AUX_BEFORE)
     if compound:
         problems.append(
@@ -744,18 +768,22 @@ def _consistency(doc: _Doc, core: Mapping[str, Any]) -> Check:
             + compound[0]
             + "”"
         )
+        details.append(f"agreeing participle in a compound perfect: {compound[0]}")
     # Marital status
     marital = core.get("marital_status")
     if marital == "never_married" and (SPOUSE.search(text) or EX_SPOUSE.search(text)):
         problems.append("persoana nu a fost niciodată căsătorită, dar textul pomenește un soț/o soție")
+        details.append("a spouse for a never-married person")
     # Education
     if core.get("education_level") in ("none", "primary", "lower_secondary") and HIGHER_ED.search(text):
         problems.append(
             f"textul pomenește studii superioare, dar persoana are studii {core.get('education_level')}"
         )
+        details.append(f"higher education for education_level {core.get('education_level')}")
     # Employment
     if core.get("employment_status") == "retired" and re.search(r"\bnu (?:este|e) încă la pensie\b", text):
         problems.append("persoana este pensionară, dar textul spune că nu e la pensie")
+        details.append("a retired person said not to be retired")
     score = 1.0 - 0.34 * len(problems)
     # Place
     place_terms = [core.get("locality"), core.get("raion")]
@@ -764,12 +792,14 @@ def _consistency(doc: _Doc, core: Mapping[str, Any]) -> Check:
     if place_terms and not any(_place_in(p, text, normed=True) for p in place_terms):
         score -= 0.25
         place_hint = f"menționează localitatea ({core.get('locality')}) sau raionul ({core.get('raion')})"
+        details.append(f"neither locality {core.get('locality')} nor raion {core.get('raion')} named")
     if not problems and place_hint is None:
         return Check(1.0)
     hint_parts = problems + ([place_hint] if place_hint else [])
     return Check(
         round(max(0.0, score), 4),
         "Corectează neconcordanțele cu datele persoanei: " + "; ".join(hint_parts) + ".",
+        "; ".join(details),
     )
 
 
@@ -840,18 +870,25 @@ def repair_hint(checks: Mapping[str, Check], failed: list[str]) -> str:
     return "\n".join(f"- {checks[name].hint or name}" for name in failed)
 
 
+def describe(checks: Mapping[str, Check], failed: list[str]) -> str:
+    """Field-level reasons of the failing validators for the attempt log, e.g.
+    'length: cultural_background 51272 chars > max 2800 (runaway); language: not Romanian: ...'."""
+    return "; ".join(
+        f"{name}: {checks[name].detail}" if checks[name].detail else name for name in failed if name in checks
+    )
+
+
 def evaluate(
     text: str, core: Mapping[str, Any], plan: Mapping[str, Any], thresholds: Any
 ) -> tuple[dict[str, Any] | None, dict[str, Check], list[str], str | None, list[str], str | None]:
     """Parse and validate one completion (runs in the worker pool).
 
-    Returns (fields or None, checks, failed validators, repair hint, anchors used, parse error).
+    Returns (fields or None, checks, failed validators, repair hint, anchors used, parse error); the parse
+    error names every problem of the answer's shape, field by field (missing, extra, wrong type, not JSON).
     """
-    from moldova_personas.narration.prompts import parse_fields
-
     try:
-        fields = parse_fields(text)
-    except ValueError as exc:
+        fields = parse_answer(text)
+    except AnswerError as exc:
         return None, {}, ["format"], None, [], str(exc)
     checks = run_validators(fields, core, plan)
     failed = failing(checks, thresholds)

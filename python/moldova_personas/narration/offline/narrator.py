@@ -2,12 +2,15 @@
 
 `write_fields(spec)` turns a core + plan into the 12 narrative fields. Randomness comes only from a hash
 of (persona_id, attempt, repair_hint), so output is reproducible and a repair attempt reads differently.
+The sentences themselves are data (offline/data/*.yaml, one file per field, read through `banks.BANKS`);
+this module only chooses, fills and joins them.
 """
 
 from __future__ import annotations
 
-from moldova_personas.narration.offline import banks as B
-from moldova_personas.narration.offline import content as C
+import json
+
+from moldova_personas.narration.offline.banks import BANKS as B
 from moldova_personas.narration.offline.romanian import (
     EDUCATION_RO,
     LANGUAGE_RO,
@@ -110,15 +113,6 @@ class _Ctx:
         return self.status if self.status in ("retired", "student", "unemployed", "homemaker") else "other"
 
 
-_PADS = (
-    "Nu face din asta un subiect mare de discuție.",
-    "Cei apropiați știu asta și nu insistă.",
-    "Nu toate zilele sunt la fel, dar ritmul rămâne cam acesta.",
-    "Vorbește despre toate acestea simplu, fără să înfrumusețeze lucrurile.",
-    "Schimbările vin încet, iar unele nu vin deloc.",
-)
-
-
 def _compose(parts: list[str], fillers: list[str], lo: int, hi: int, keep: int = 1) -> str:
     """Join sentences; add fillers until `lo` chars, drop optional tail sentences above `hi`."""
     parts = [p for p in parts if p]
@@ -129,7 +123,7 @@ def _compose(parts: list[str], fillers: list[str], lo: int, hi: int, keep: int =
             parts.append(fillers[fi])
             text = " ".join(parts)
         fi += 1
-    for pad in _PADS:
+    for pad in B.pads:
         if len(text) >= lo:
             break
         parts.append(pad)
@@ -140,12 +134,35 @@ def _compose(parts: list[str], fillers: list[str], lo: int, hi: int, keep: int =
         parts.pop(idx)
         text = " ".join(parts)
     text = text.replace("\x00", "")
-    for pad in _PADS:
+    for pad in B.pads:
         if len(text) >= lo or len(text) + len(pad) + 1 > hi:
             break
         if pad not in text:
             text = f"{text} {pad}"
     return text
+
+
+def _by_title(table: tuple[dict, ...], key: str, title: str | None, isco: int | None):
+    """`key` of the first entry whose keywords occur in the job title, else None. An entry limited to
+    some ISCO major groups (isco_majors: manual work) gives None for a title of another group: with
+    1,100 titles a keyword also hits "inginer-șef în construcții", who gets the ISCO group's lines."""
+    t = (title or "").lower()
+    for entry in table:
+        if any(k in t for k in entry["keywords"]):
+            majors = entry.get("isco_majors")
+            fits = majors is None or not isinstance(isco, int) or isco in majors
+            return entry[key] if fits else None
+    return None
+
+
+def job_lines(title: str | None, isco: int | None = None) -> tuple[str, ...] | None:
+    """Lines for the job title's first matching keyword, else None (use the ISCO group's lines)."""
+    return _by_title(B.job_title_lines, "lines", title, isco)
+
+
+def job_skills(title: str | None, isco: int | None = None) -> tuple[str, ...] | None:
+    """Skill items for the job title's first matching keyword, else None (use the ISCO group's items)."""
+    return _by_title(B.job_title_skills, "skills", title, isco)
 
 
 def _anchor_line(ctx: _Ctx, anchor: dict, bank: dict) -> str:
@@ -163,7 +180,7 @@ def _anchors_of(ctx: _Ctx, cats: tuple[str, ...]) -> list[dict]:
 
 
 def _constraint_line(ctx: _Ctx, c: dict) -> str:
-    tpl = ctx.pick(C.CONSTRAINT_LINES)
+    tpl = ctx.pick(B.constraint_lines)
     return ctx.t(tpl, d=c["detail"], q=c["consequence"])
 
 
@@ -171,52 +188,52 @@ def _cue_line(ctx: _Ctx, cues: list[str]) -> str:
     if not cues:
         return ""
     if len(cues) == 1:
-        return ctx.t(ctx.pick(C.CUE_ONE), c1=cues[0])
-    return ctx.t(ctx.pick(C.CUE_TWO), c1=cues[0], c2=cues[1])
+        return ctx.t(ctx.pick(B.cue_one), c1=cues[0])
+    return ctx.t(ctx.pick(B.cue_two), c1=cues[0], c2=cues[1])
 
 
 def _opening(ctx: _Ctx, move: str, field: str) -> str:
     rng = ctx.rng
-    act = ctx.pick(C.ACTS[ctx.group()])
+    act = ctx.pick(B.acts[ctx.group()])
     if ctx.hint == "opening_variation" and field == "persona":
         # a repair opening: name first, so the first words follow the name, never a shared stock phrase
-        return ctx.t(ctx.pick(C.NAME_FIRST), act=act)
+        return ctx.t(ctx.pick(B.name_first), act=act)
     if move == "situational_hook":
-        hour = ctx.pick(B.HOURS)
+        hour = ctx.pick(B.hours)
         return ctx.t("{h}, {N} {act}.", h=hour, act=act)
     if move == "routine":
-        return ctx.t(ctx.pick(C.ROUTINE), act=act)
+        return ctx.t(ctx.pick(B.routine), act=act)
     if move == "place":
-        return ctx.t(ctx.pick(C.PLACE_RURAL if ctx.rural else C.PLACE_URBAN))
+        return ctx.t(ctx.pick(B.place_rural if ctx.rural else B.place_urban))
     if move == "memory":
-        mem = ctx.pick(C.MEMORIES_OLD if ctx.age >= 50 else C.MEMORIES_YOUNG)
-        return ctx.t(ctx.pick(C.MEMORY), m=mem)
+        mem = ctx.pick(B.memories_old if ctx.age >= 50 else B.memories_young)
+        return ctx.t(ctx.pick(B.memory), m=mem)
     if move == "contrast":
-        return ctx.t(ctx.pick(C.CONTRAST.get(ctx.group(), ()) + C.CONTRAST["any"]))
+        return ctx.t(ctx.pick(B.contrast.get(ctx.group(), ()) + B.contrast["any"]))
     if move == "quote":
-        q = ctx.pick(B.QUOTES)
-        if q in B.QUOTE_FEM_FIX:
-            q = B.QUOTE_FEM_FIX[q][1 if ctx.female else 0]
-        return ctx.t(ctx.pick(C.QUOTE), q=q)
+        q = ctx.pick(B.quotes)
+        if q in B.quote_gender:
+            q = B.quote_gender[q]["female" if ctx.female else "male"]
+        return ctx.t(ctx.pick(B.quote), q=q)
     if move == "question":
-        return ctx.t(ctx.pick(B.QUESTIONS))
-    obj, where = B.OBJECTS[rng.randrange(len(B.OBJECTS))]
-    return ctx.t(ctx.pick(C.OBJECT), o=obj, w=where)
+        return ctx.t(ctx.pick(B.questions))
+    obj = B.objects[rng.randrange(len(B.objects))]
+    return ctx.t(ctx.pick(B.object), o=obj["object"], w=obj["where"])
 
 
 def _persona(ctx: _Ctx, move: str) -> str:
     first = _opening(ctx, move, "persona")
-    ident = ctx.t(ctx.pick(C.IDENTITY))
+    ident = ctx.t(ctx.pick(B.identity))
     if ctx.core.get("marital_status") and ctx.hint == "consistency":
         ident = ctx.t("{F} {a}, e {mar} și {jobc}, în {home}.", a=age_phrase(ctx.age, 0))
     extra = []
     if ctx.constraints:
         c = ctx.constraints[0]
-        extra.append(ctx.t(ctx.pick(C.PERSONA_CONSTRAINT), d=c["detail"], q=c["consequence"]))
+        extra.append(ctx.t(ctx.pick(B.persona_constraint), d=c["detail"], q=c["consequence"]))
     if ctx.cues:
         extra.append(ctx.t("De obicei {c}.", c=ctx.cues[0]))
     if ctx.hint == "anchor_specificity" and ctx.anchors:
-        extra.insert(0, _anchor_line(ctx, ctx.anchors[0], C.ANCHOR_SHORT))
+        extra.insert(0, _anchor_line(ctx, ctx.anchors[0], B.anchor_short))
     text = f"{first} {ident}"
     for e in extra:
         e = e.replace("\x00", "")
@@ -224,7 +241,7 @@ def _persona(ctx: _Ctx, move: str) -> str:
             text = f"{text} {e}"
             break
     if len(text) < 150:
-        text = f"{text} {ctx.t(ctx.pick(C.PERSONA_PAD))}"
+        text = f"{text} {ctx.t(ctx.pick(B.persona_pad))}"
     if len(text) > 400:
         text = text[:400].rsplit(". ", 1)[0] + "."
     return text
@@ -232,69 +249,69 @@ def _persona(ctx: _Ctx, move: str) -> str:
 
 def _professional(ctx: _Ctx) -> str:
     g = ctx.group()
-    opening = C.PRO_OPEN_NEW if ctx.status == "employed" and ctx.age < 24 else C.PRO_OPEN[g]
+    opening = B.pro_open_new if ctx.status == "employed" and ctx.age < 24 else B.pro_open[g]
     parts = [ctx.t(ctx.pick(opening))]
     if ctx.status == "employed":
-        bank = C.job_lines(ctx.core.get("occupation"), ctx.isco) or C.PRO_ISCO.get(
-            ctx.isco if isinstance(ctx.isco, int) else -1, C.PRO_ISCO[-1]
+        bank = job_lines(ctx.core.get("occupation"), ctx.isco) or B.pro_isco.get(
+            ctx.isco if isinstance(ctx.isco, int) else -1, B.pro_isco[-1]
         )
         parts += [ctx.t(s) for s in ctx.rng.sample(bank, min(3, len(bank)))]
     else:
-        parts += [ctx.t(s) for s in ctx.rng.sample(C.PRO_NOTWORK[g], 2)]
-    parts.append(ctx.t(ctx.pick(C.PRO_FRICTION[g])))
+        parts += [ctx.t(s) for s in ctx.rng.sample(B.pro_notwork[g], 2)]
+    parts.append(ctx.t(ctx.pick(B.pro_friction[g])))
     for a in _anchors_of(ctx, ("institution",))[:1]:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_ANY))
-    fill = [_cue_line(ctx, ctx.cues[1:2])] + [ctx.t(x) for x in ctx.rng.sample(C.PRO_FILL, 3)]
+        parts.append(_anchor_line(ctx, a, B.anchor_any))
+    fill = [_cue_line(ctx, ctx.cues[1:2])] + [ctx.t(x) for x in ctx.rng.sample(B.pro_fill, 3)]
     return _compose(parts, fill, *LENGTHS["professional_persona"])
 
 
 def _sports(ctx: _Ctx) -> str:
     band = "old" if ctx.age >= 65 else ("mid" if ctx.age >= 40 else "young")
-    parts = [ctx.t(s) for s in ctx.rng.sample(C.SPORT[band], 2)]
+    parts = [ctx.t(s) for s in ctx.rng.sample(B.sport[band], 2)]
     for a in _anchors_of(ctx, ("nature", "place"))[:1]:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_OUTDOOR))
-    parts.append(ctx.t(ctx.pick(C.SPORT_FRICTION[band])))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.SPORT_FILL, 5)], *LENGTHS["sports_persona"])
+        parts.append(_anchor_line(ctx, a, B.anchor_outdoor))
+    parts.append(ctx.t(ctx.pick(B.sport_friction[band])))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(B.sport_fill, 5)], *LENGTHS["sports_persona"])
 
 
 def _arts(ctx: _Ctx) -> str:
     tongue = ctx.core.get("mother_tongue") or ""
     parts = [
-        ctx.t(ctx.pick(C.ARTS_MUSIC)),
-        ctx.t(ctx.pick(C.ARTS_BOOKS.get(tongue, C.ARTS_BOOKS["default"]))),
+        ctx.t(ctx.pick(B.arts_music)),
+        ctx.t(ctx.pick(B.arts_books.get(tongue, B.arts_books["default"]))),
     ]
     for a in _anchors_of(ctx, ("custom", "event", "craft", "institution"))[:2]:
         if a["text"] not in ctx.used:
-            parts.append(_anchor_line(ctx, a, C.ANCHOR_CULTURE))
-    parts.append(ctx.t(ctx.pick(C.ARTS_FRICTION)))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.ARTS_FILL, 5)], *LENGTHS["arts_persona"])
+            parts.append(_anchor_line(ctx, a, B.anchor_culture))
+    parts.append(ctx.t(ctx.pick(B.arts_friction)))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(B.arts_fill, 5)], *LENGTHS["arts_persona"])
 
 
 def _travel(ctx: _Ctx) -> str:
-    parts = [ctx.t(ctx.pick(C.TRAVEL_OPEN["old" if ctx.age >= 70 else "any"]))]
+    parts = [ctx.t(ctx.pick(B.travel_open["old" if ctx.age >= 70 else "any"]))]
     for a in _anchors_of(ctx, ("place", "nature"))[:2]:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_OUTDOOR))
+        parts.append(_anchor_line(ctx, a, B.anchor_outdoor))
     abroad = [c for c in ctx.constraints if c["category"] == "relatives_abroad"]
     if abroad:
-        parts.append(ctx.t(ctx.pick(C.TRAVEL_ABROAD_REL)))
+        parts.append(ctx.t(ctx.pick(B.travel_abroad_rel)))
     else:
-        parts.append(ctx.t(ctx.pick(C.TRAVEL_ABROAD)))
-    parts.append(ctx.t(ctx.pick(C.TRAVEL_FRICTION)))
-    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(C.TRAVEL_FILL, 5)], *LENGTHS["travel_persona"])
+        parts.append(ctx.t(ctx.pick(B.travel_abroad)))
+    parts.append(ctx.t(ctx.pick(B.travel_friction)))
+    return _compose(parts, [ctx.t(x) for x in ctx.rng.sample(B.travel_fill, 5)], *LENGTHS["travel_persona"])
 
 
 def _culinary(ctx: _Ctx) -> str:
-    parts = [ctx.t(ctx.pick(C.FOOD_OPEN))]
+    parts = [ctx.t(ctx.pick(B.food_open))]
     for a in _anchors_of(ctx, ("food", "market"))[:2]:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_FOOD))
+        parts.append(_anchor_line(ctx, a, B.anchor_food))
     eth = ctx.core.get("ethnicity") or ""
-    if eth in C.FOOD_ETHNIC and ctx.rng.random() < 0.5:
-        parts.append(ctx.t(ctx.pick(C.FOOD_ETHNIC[eth])))
-    parts.append(ctx.t(ctx.pick(C.FOOD_DISH)))
-    parts.append(ctx.t(ctx.pick(C.FOOD_FRICTION)))
+    if eth in B.food_ethnic and ctx.rng.random() < 0.5:
+        parts.append(ctx.t(ctx.pick(B.food_ethnic[eth])))
+    parts.append(ctx.t(ctx.pick(B.food_dish)))
+    parts.append(ctx.t(ctx.pick(B.food_friction)))
     return _compose(
         parts,
-        [ctx.t(x) for x in ctx.rng.sample(C.FOOD_DISH, 2) + ctx.rng.sample(C.FOOD_FILL, 4)],
+        [ctx.t(x) for x in ctx.rng.sample(B.food_dish, 2) + ctx.rng.sample(B.food_fill, 4)],
         *LENGTHS["culinary_persona"],
     )
 
@@ -323,57 +340,57 @@ def _cultural(ctx: _Ctx, move: str) -> str:
     core = ctx.core
     born = 2024 - ctx.age
     parts = [_opening(ctx, move, "cultural_background")]
-    parts.append(ctx.t(ctx.pick(C.BIRTH_SAME if ctx.rng.random() < 0.6 else C.BIRTH_ELSE), dec=_decade(born)))
-    parts.append(ctx.t(ctx.pick(C.ERA_SOVIET if born < 1975 else (C.ERA_90S if born < 1995 else C.ERA_NEW))))
+    parts.append(ctx.t(ctx.pick(B.birth_same if ctx.rng.random() < 0.6 else B.birth_else), dec=_decade(born)))
+    parts.append(ctx.t(ctx.pick(B.era_soviet if born < 1975 else (B.era_90s if born < 1995 else B.era_new))))
     tongue = core.get("mother_tongue") or ""
-    parts.append(ctx.t(ctx.pick(C.LANG.get(tongue, C.LANG["default"]))))
+    parts.append(ctx.t(ctx.pick(B.lang.get(tongue, B.lang["default"]))))
     eth = core.get("ethnicity") or ""
-    if eth in C.ETHNIC_LINES:
-        parts.append(ctx.t(ctx.pick(C.ETHNIC_LINES[eth])))
-    parts.append(ctx.t(ctx.pick(C.EDU_LINES)))
-    parts.append(ctx.t(ctx.pick(C.FAMILY.get(core.get("marital_status") or "", C.FAMILY["never_married"]))))
+    if eth in B.ethnic_lines:
+        parts.append(ctx.t(ctx.pick(B.ethnic_lines[eth])))
+    parts.append(ctx.t(ctx.pick(B.edu_lines)))
+    parts.append(ctx.t(ctx.pick(B.family.get(core.get("marital_status") or "", B.family["never_married"]))))
     rel = core.get("religion") or ""
-    parts.append(ctx.t(ctx.pick(C.RELIGION.get(rel, C.RELIGION["Other religion"]))))
+    parts.append(ctx.t(ctx.pick(B.religion.get(rel, B.religion["Other religion"]))))
     for a in ctx.anchors:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_ANY if a["text"] not in ctx.used else C.ANCHOR_SHORT))
+        parts.append(_anchor_line(ctx, a, B.anchor_any if a["text"] not in ctx.used else B.anchor_short))
     for c in ctx.constraints:
         parts.append(_constraint_line(ctx, c))
     parts.append(_cue_line(ctx, ctx.cues[:2]))
-    parts.append(ctx.t(ctx.pick(B.FRICTIONS)))
+    parts.append(ctx.t(ctx.pick(B.frictions)))
     if ctx.hint == "pollyanna":
-        parts.append(ctx.t(ctx.pick([f for f in B.FRICTIONS if f not in parts])))
-    parts.append(ctx.t(ctx.pick(C.CB_CLOSE)))
-    more = [m for m in C.CB_MORE if ctx.rural or "{town}" not in m]
+        parts.append(ctx.t(ctx.pick([f for f in B.frictions if f not in parts])))
+    parts.append(ctx.t(ctx.pick(B.cb_close)))
+    more = [m for m in B.cb_more if ctx.rural or "{town}" not in m]
     parts[3:3] = [ctx.t(m) for m in ctx.rng.sample(more, 2)]
     fill = [ctx.t(s) for s in ctx.rng.sample(more, 4) if ctx.t(s) not in parts]
-    fill += [ctx.t(s) for s in ctx.rng.sample(C.CB_FILL, 3)] + [_cue_line(ctx, ctx.cues[2:4])]
+    fill += [ctx.t(s) for s in ctx.rng.sample(B.cb_fill, 3)] + [_cue_line(ctx, ctx.cues[2:4])]
     return _compose(parts, fill, *LENGTHS["cultural_background"])
 
 
 def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
     g = ctx.group()
     isco = ctx.isco if isinstance(ctx.isco, int) and ctx.status == "employed" else None
-    job_items = list(C.SKILL_ITEMS.get(isco if isco is not None else g, C.SKILL_ITEMS["other"]))
-    by_title = C.job_skills(ctx.core.get("occupation"), ctx.isco) if ctx.status == "employed" else None
+    job_items = list(B.skill_items.get(isco if isco is not None else g, B.skill_items["other"]))
+    by_title = job_skills(ctx.core.get("occupation"), ctx.isco) if ctx.status == "employed" else None
     if by_title:
         job_items = list(by_title) + [i for i in job_items if i not in by_title][:1]
-    home_items = list(C.SKILL_HOME_RURAL if ctx.rural else C.SKILL_HOME_URBAN)
+    home_items = list(B.skill_home_rural if ctx.rural else B.skill_home_urban)
     ctx.rng.shuffle(job_items)
     ctx.rng.shuffle(home_items)
-    langs = C.SKILL_LANG.get(ctx.core.get("mother_tongue") or "", ("limba rusă",))
+    langs = B.skill_lang.get(ctx.core.get("mother_tongue") or "", ("limba rusă",))
     items = job_items[:4] + home_items[:3] + list(langs[:1])
     if ctx.age < 50:
-        items.append(ctx.pick(C.SKILL_DIGITAL))
+        items.append(ctx.pick(B.skill_digital))
     parts = [
-        ctx.t(ctx.pick(C.SKILL_OPEN[g if g in C.SKILL_OPEN else "other"])),
+        ctx.t(ctx.pick(B.skill_open[g if g in B.skill_open else "other"])),
         ctx.t("Se pricepe mai ales la {a} și la {b}.", a=job_items[0], b=job_items[1]),
-        ctx.t(ctx.pick(C.SKILL_HOME_LINE), a=home_items[0], b=home_items[1]),
-        ctx.t(ctx.pick(C.SKILL_LANG_LINE), l=langs[0]),
-        ctx.t(ctx.pick(C.SKILL_LIMIT)),
+        ctx.t(ctx.pick(B.skill_home_line), a=home_items[0], b=home_items[1]),
+        ctx.t(ctx.pick(B.skill_lang_line), l=langs[0]),
+        ctx.t(ctx.pick(B.skill_limit)),
     ]
     text = _compose(
         parts,
-        [_cue_line(ctx, ctx.cues[-1:])] + [ctx.t(x) for x in ctx.rng.sample(C.SKILL_FILL, 5)],
+        [_cue_line(ctx, ctx.cues[-1:])] + [ctx.t(x) for x in ctx.rng.sample(B.skill_fill, 5)],
         *LENGTHS["skills_and_expertise"],
     )
     return text, [cap(i) for i in dict.fromkeys(items)][:12]
@@ -381,20 +398,20 @@ def _skills(ctx: _Ctx) -> tuple[str, list[str]]:
 
 def _hobbies(ctx: _Ctx) -> tuple[str, list[str]]:
     band = "old" if ctx.age >= 65 else ("mid" if ctx.age >= 35 else "young")
-    pool = list(C.HOBBY_ITEMS[band]) + list(C.HOBBY_ITEMS["rural" if ctx.rural else "urban"])
+    pool = list(B.hobby_items[band]) + list(B.hobby_items["rural" if ctx.rural else "urban"])
     ctx.rng.shuffle(pool)
     items = pool[: ctx.rng.randint(5, 8)]
     parts = [
-        ctx.t(ctx.pick(C.HOBBY_OPEN), a=items[0], b=items[1]),
-        ctx.t(ctx.pick(C.HOBBY_MID), a=items[2]),
-        ctx.t(ctx.pick(C.HOBBY_MID2), a=items[3]),
-        ctx.t(ctx.pick(C.HOBBY_FRICTION)),
+        ctx.t(ctx.pick(B.hobby_open), a=items[0], b=items[1]),
+        ctx.t(ctx.pick(B.hobby_mid), a=items[2]),
+        ctx.t(ctx.pick(B.hobby_mid2), a=items[3]),
+        ctx.t(ctx.pick(B.hobby_friction)),
     ]
     for a in ctx.anchors[-1:]:
-        parts.append(_anchor_line(ctx, a, C.ANCHOR_SHORT))
+        parts.append(_anchor_line(ctx, a, B.anchor_short))
     text = _compose(
         parts,
-        [_cue_line(ctx, ctx.cues[1:3])] + [ctx.t(x) for x in ctx.rng.sample(C.HOBBY_FILL, 5)],
+        [_cue_line(ctx, ctx.cues[1:3])] + [ctx.t(x) for x in ctx.rng.sample(B.hobby_fill, 5)],
         *LENGTHS["hobbies_and_interests"],
     )
     return text, [cap(i) for i in dict.fromkeys(items)]
@@ -405,11 +422,11 @@ def _career(ctx: _Ctx) -> str:
     key = g
     if g.startswith("employed"):
         key = "employed_young" if ctx.age < 35 else ("employed_late" if ctx.age >= 55 else "employed_mid")
-    parts = [ctx.t(s) for s in ctx.rng.sample(C.CAREER[key], 3)]
-    parts.append(ctx.t(ctx.pick(C.CAREER_DOUBT[key if key in C.CAREER_DOUBT else "any"])))
+    parts = [ctx.t(s) for s in ctx.rng.sample(B.career[key], 3)]
+    parts.append(ctx.t(ctx.pick(B.career_doubt[key if key in B.career_doubt else "any"])))
     for c in ctx.constraints[1:2]:
         parts.append(_constraint_line(ctx, c))
-    fill = [ctx.t(x) for x in ctx.rng.sample(C.CAREER_FILL, 7)]
+    fill = [ctx.t(x) for x in ctx.rng.sample(B.career_fill, 7)]
     return _compose(parts, fill, *LENGTHS["career_goals_and_ambitions"])
 
 
@@ -442,11 +459,7 @@ def write_fields(spec: dict) -> dict:
     }
 
 
-def answer(messages: list[dict]) -> str:
-    """JSON text of the offline narrator for rendered chat messages (the spec block of the last user turn)."""
-    import json
-
-    from moldova_personas.narration.prompts import extract_spec
-
-    user = next(m["content"] for m in reversed(messages) if m.get("role") == "user")
-    return json.dumps(write_fields(extract_spec(str(user))), ensure_ascii=False)
+def answer(spec: dict) -> str:
+    """JSON text of the offline narrator's answer to one call's spec (`prompts.build_spec`: core, plan,
+    repair hint, attempt), which reaches the litellm provider with the call, never inside the prompt."""
+    return json.dumps(write_fields(spec), ensure_ascii=False)

@@ -1,14 +1,16 @@
 """Romanian grammar helpers for the offline narrator: gender agreement, numbers, places, labels.
 
-Templates mark gendered spots as ``[masculine|feminine]``; `agree` resolves them for one sex. Labels are
-kept here (code -> Romanian) so the narrator does not depend on the reference seeds.
+Templates mark gendered spots as ``[masculine|feminine]``; `agree` (narration.phrases) resolves them for
+one sex. Labels are kept here (code -> Romanian) so the narrator does not depend on the reference seeds.
 """
 
 from __future__ import annotations
 
 import re
 
-_GENDER_RE = re.compile(r"\[([^\[\]|]*)\|([^\[\]]*)\]")
+from moldova_personas.narration.phrases import agree
+
+__all__ = ["agree"]  # re-exported: the narrator resolves gender marks through this module
 
 _UNITS_M = ("zero", "unu", "doi", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
 _UNITS_F = ("zero", "una", "două", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
@@ -78,14 +80,6 @@ REGION_RO = {
     "Sud": "sudul Moldovei",
     "Gagauzia": "Găgăuzia",
 }
-
-
-def agree(text: str, sex: str) -> str:
-    """Resolve every ``[m|f]`` marker of `text` for `sex` ('female' picks the second form)."""
-    if "[" not in text:
-        return text
-    idx = 2 if sex == "female" else 1
-    return _GENDER_RE.sub(lambda m: m.group(idx), text)
 
 
 def g(sex: str, masculine: str, feminine: str) -> str:
