@@ -26,7 +26,14 @@ final as (
         entry.ethnicity,
         entry.education_level,
         entry.category,
-        entry.probability
+        entry.probability,
+        -- a condition nobody lives in (urban Dubăsari: the town lies beyond the Dniester) has all-zero
+        -- rows; the sampler never draws it
+        sum(entry.probability) over (
+            partition by
+                entry.distribution, entry.raion, entry.sex, entry.age_group, entry.residence_type,
+                entry.ethnicity, entry.education_level
+        ) = 0 as is_empty_condition
     from entries
 
 )
