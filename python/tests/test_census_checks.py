@@ -88,7 +88,10 @@ def test_unknown_region(seeds: Path) -> None:
     line = _replace_line(f, "1400000,Briceni,", ",Nord,", ",Northh,")
     msg = _message(seeds)
     assert f"{f}:{line}: [raion=Briceni] region = 'Northh' is not a known code" in msg
-    assert f"edit {f} line {line} (region must be one of: Chisinau, Nord, Centru, Sud, Gagauzia)" in msg
+    assert (
+        f"edit {f} line {line} (did you mean 'Nord'? region must be one of: Chisinau, Nord, Centru, Sud, "
+        "Gagauzia)" in msg
+    )
     # the region total no longer matches its raions either
     assert "[region=Nord] population = 608651 but the population_by_raion.csv rows with region=Nord" in msg
 
@@ -244,3 +247,97 @@ def test_education_by_territory_checks(seeds: Path) -> None:
     )
     # the national and area rows are not raions: no raion complaint about them
     assert "territory = 'urban' is not a raion" not in msg
+
+
+# --- input a spreadsheet export breaks ----------------------------------------------------------------
+
+
+def test_semicolon_delimiter_is_named(seeds: Path) -> None:
+    f = seeds / "marital_status.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    msg = _message(seeds)
+    assert f"{f}:1: the header uses ';' as the delimiter, not ','" in msg
+    assert f"Fix: re-save {f} with ',' as the field delimiter" in msg
+    assert "missing from the header" not in msg
+
+
+def test_tab_delimiter_on_one_line_is_named(seeds: Path) -> None:
+    f = seeds / "ethnicity_by_area.csv"
+    lines = _lines(f)
+    lines[2] = lines[2].replace(",", "\t")
+    _write(f, lines)
+    msg = _message(seeds)
+    assert f"{f}:3: line 3 uses a tab as the delimiter, not ','" in msg
+
+
+def test_unquoted_decimal_comma_is_named(seeds: Path) -> None:
+    # Chisinau: urban_pct 88.4 written 88,4 unquoted -> one field too many
+    f = seeds / "population_by_region.csv"
+    line = _replace_line(f, "Chisinau,", ",88.4,", ",88,4,")
+    msg = _message(seeds)
+    assert (
+        f"{f}:{line}: has 12 fields but the header has 11: urban_pct = '88,4' is written with a decimal "
+        "comma" in msg
+    )
+    assert f"Fix: edit {f} line {line}: write 88.4" in msg
+    assert "sums to" not in msg  # no echo of the missing row in the share check
+
+
+def test_quoted_decimal_comma_is_named(seeds: Path) -> None:
+    f = seeds / "ethnicity_national.csv"
+    line = _replace_line(f, "Romanian,", ",193.2,", ',"193,2",')
+    msg = _message(seeds)
+    assert f"{f}:{line}: [ethnicity=Romanian] count_thousands = '193,2' uses a decimal comma" in msg
+    assert f"Fix: edit {f} line {line}: write 193.2 (a dot as decimal separator)" in msg
+
+
+def test_quoted_thousands_separator_is_named(seeds: Path) -> None:
+    f = seeds / "population_by_region.csv"
+    line = _replace_line(f, "Centru,", ",670088,", ',"670,088",')
+    msg = _message(seeds)
+    assert f"{f}:{line}: [region=Centru] population = '670,088' uses a comma as thousands separator" in msg
+    assert f"Fix: edit {f} line {line}: write 670088" in msg
+
+
+@pytest.mark.parametrize(("content", "what"), [("   \t ", "holds only whitespace"), ("", "is empty")])
+def test_blank_line_is_named(seeds: Path, content: str, what: str) -> None:
+    f = seeds / "ethnicity_by_area.csv"
+    lines = _lines(f)
+    lines.insert(3, content)
+    _write(f, lines)
+    msg = _message(seeds)
+    assert f"{f}:4: line 4 {what}. Fix: delete line 4 of {f}" in msg
+
+
+@pytest.mark.parametrize(
+    ("name", "startswith", "old", "new", "column"),
+    [
+        ("population_by_region", "Sud,", "Sud,", "Sudd,", "region"),
+        ("population_by_raion", "1700000,Cahul,", ",Sud,", ",Suud,", "region"),
+        ("localities", "111001,", ",Chisinau,", ",Chisinao,", "region"),
+        ("localities", "111001,", ",mun. Chișinău,", ",mun. Chisinau-x,", "raion"),
+        ("ethnicity_by_region", "Taraclia,Bulgarian,65.81", "Taraclia,", "Taraklia,", "region_or_unit"),
+    ],
+)
+def test_unknown_region_or_raion_in_every_table_that_carries_one(
+    seeds: Path, name: str, startswith: str, old: str, new: str, column: str
+) -> None:
+    f = seeds / f"{name}.csv"
+    line = _replace_line(f, startswith, old, new)
+    value = new.strip(",")
+    msg = _message(seeds)
+    hits = [
+        p for p in msg.splitlines() if p.strip().startswith(f"{f}:{line}:") and f"{column} = {value!r}" in p
+    ]
+    assert hits, msg
+    assert "is not" in hits[0] and f"Fix: edit {f} line {line} (did you mean" in hits[0]
+
+
+def test_locality_in_the_wrong_region_is_named(seeds: Path) -> None:
+    f = seeds / "localities.csv"
+    line = _replace_line(f, "111001,", ",Chisinau,", ",Nord,")
+    msg = _message(seeds)
+    assert (
+        f"{f}:{line}: [cuatm_code=111001, level=component_locality] region = 'Nord' but "
+        "population_by_raion.csv gives 'Chisinau' for mun. Chișinău" in msg
+    )

@@ -8,6 +8,12 @@ region and CUATM code printed beside them), duplicate keys, child sums equal to 
 regions, localities to raions, religion by raion to the raion populations and to the national religion
 counts), tables that must cover every raion, and figures repeated in two files agreeing.
 
+Input a spreadsheet export typically breaks is named as such: a wrong delimiter (';', tab or '|'), a
+decimal comma (unquoted it splits the row into one field too many; quoted it leaves '88,4' in a numeric
+column), a thousands separator, a blank or whitespace-only line, and a region or raion code unknown to
+population_by_region / population_by_raion in every table that carries one (region, raion,
+region_or_unit, a raion's territory), with the closest known code as a hint.
+
 A UTF-8 byte-order mark and CRLF line endings are tolerated silently (dbt and DuckDB read them too; the
 shared census files use CRLF); the BOM is stripped before the header is read, so it never turns the first
 column into a "missing" one.
@@ -18,7 +24,10 @@ column into a "missing" one.
 from __future__ import annotations
 
 import csv
+import difflib
+import itertools
 import math
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -57,6 +66,8 @@ class TableSpec:
     percents: tuple[str, ...] = ()  # 0-100 columns: above 100 is an error
     per_raion: tuple[str, ...] = ()  # columns that must equal the raion's row in population_by_raion
     covers_all_raions: bool = False  # every raion of population_by_raion must appear
+    # a column holding a region code or a raion name (either spelling of population_by_raion)
+    area_column: str | None = None
 
 
 WORKING_AGE = ("pop_grp1_under_working_age", "pop_grp2_working_age", "pop_grp3_over_working_age")
@@ -155,6 +166,7 @@ TABLES: dict[str, TableSpec] = {
             "is_leaf": ("0", "1"),
         },
         raion_column="raion",
+        per_raion=("region",),
     ),
     "age_sex": TableSpec(
         columns=("age_group", "sex", "population", "pct_of_total", "unit", "source_id", "status"),
@@ -215,6 +227,7 @@ TABLES: dict[str, TableSpec] = {
         key=("region_or_unit", "group", "vintage", "basis"),
         decimals=("percent",),
         non_negative=("percent",),
+        area_column="region_or_unit",
     ),
     "ethnicity_age_profile": TableSpec(
         columns=("ethnicity", "age_group", "pct_of_ethnic_group", "source_id", "status"),
@@ -454,6 +467,29 @@ class _Table:
     display: str
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (1-based line number, row)
+    # lines whose field count differs from the header's; diagnosed with the table's spec
+    malformed: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+# Delimiters a spreadsheet export uses instead of ',' (Excel with a comma-decimal locale writes ';').
+OTHER_DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'"}
+INTEGER = re.compile(r"[+-]?\d+")
+DIGITS = re.compile(r"\d+")
+COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+")
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+DELIMITER_FIX = (
+    "re-save {file} with ',' as the field delimiter (Excel: Save As 'CSV UTF-8 (Comma delimited)'; "
+    "LibreOffice: Field delimiter ',')"
+)
+
+
+def _other_delimiter(text: str, n_fields: int) -> str | None:
+    """The delimiter `text` (one unsplit line) seems to use instead of ',', if any."""
+    counts = {d: text.count(d) for d in OTHER_DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0 or (n_fields > 1 and counts[best] < n_fields - 1):
+        return None
+    return best
 
 
 def _read(path: Path, display: str) -> tuple[_Table | None, list[CensusProblem]]:
@@ -473,24 +509,40 @@ def _read(path: Path, display: str) -> tuple[_Table | None, list[CensusProblem]]
                     )
                 ]
             header = [h.strip() for h in header]
+            if len(header) == 1 and (delimiter := _other_delimiter(header[0], 0)):
+                return None, [
+                    CensusProblem(
+                        display,
+                        1,
+                        "",
+                        f"the header uses {OTHER_DELIMITERS[delimiter]} as the delimiter, not ',' "
+                        f"(it reads as one column {header[0][:60]!r})",
+                        DELIMITER_FIX.format(file=display),
+                    )
+                ]
             rows: list[tuple[int, dict[str, str]]] = []
+            malformed: list[tuple[int, list[str]]] = []
             problems: list[CensusProblem] = []
             for record in reader:
                 line = reader.line_num
                 if not record or all(not cell.strip() for cell in record):
-                    continue
-                if len(record) != len(header):
+                    # dbt would load a row of nulls (or stop): name the line instead of skipping it
+                    what = (
+                        "is empty"
+                        if not record or not "".join(record)
+                        else "holds only whitespace"
+                        if len(record) == 1
+                        else "has only empty fields"
+                    )
                     problems.append(
                         CensusProblem(
-                            display,
-                            line,
-                            "",
-                            f"has {len(record)} fields but the header has {len(header)}",
-                            f"edit {display} line {line} (quote values that contain commas)",
+                            display, line, "", f"line {line} {what}", f"delete line {line} of {display}"
                         )
                     )
-                    continue
-                rows.append((line, dict(zip(header, record, strict=True))))
+                elif len(record) != len(header):
+                    malformed.append((line, record))
+                else:
+                    rows.append((line, dict(zip(header, record, strict=True))))
     except UnicodeDecodeError as exc:
         return None, [
             CensusProblem(
@@ -501,7 +553,7 @@ def _read(path: Path, display: str) -> tuple[_Table | None, list[CensusProblem]]
                 f"re-save {display} as UTF-8",
             )
         ]
-    return _Table(display, header, rows), problems
+    return _Table(display, header, rows, malformed), problems
 
 
 def _key_text(row: dict[str, str], key: Iterable[str]) -> str:
@@ -515,8 +567,149 @@ def _number(text: str, integer: bool) -> float | int | None:
     return value
 
 
+def _comma_number(col: str, text: str, integer: bool) -> tuple[str, str] | None:
+    """(what, fix) when `text` is a number written with a comma, else None."""
+    if THOUSANDS.fullmatch(text) and (integer or "." in text):
+        plain = text.replace(",", "")
+        return f"{col} = {text!r} uses a comma as thousands separator", f"write {plain}"
+    if COMMA_DECIMAL.fullmatch(text):
+        dotted = text.replace(",", ".")
+        if integer:
+            return (
+                f"{col} = {text!r} has a comma in an integer column (decimal comma or thousands separator)",
+                f"write a whole number, e.g. {text.replace(',', '')}",
+            )
+        return f"{col} = {text!r} uses a decimal comma", f"write {dotted} (a dot as decimal separator)"
+    return None
+
+
+def _unquoted_decimal_commas(spec: TableSpec, header: list[str], record: list[str]) -> list[tuple[str, str]]:
+    """Columns and values that, rejoined at a comma, give a row of the header's width.
+
+    An unquoted decimal comma ('88,4') splits one numeric cell in two. Try rejoining adjacent pairs
+    until the row has as many fields as the header, each rejoined cell landing in a decimal column
+    (fraction of 1-4 digits) or an integer column (a thousands group of 3 digits), and every other
+    numeric cell still parsing; return [(column, '88,4'), ...], or [] when nothing fits.
+    """
+    extra = len(record) - len(header)
+    if not 1 <= extra <= 3:
+        return []
+    cells = [c.strip() for c in record]
+    pairs = [
+        i
+        for i in range(len(cells) - 1)
+        if INTEGER.fullmatch(cells[i]) and DIGITS.fullmatch(cells[i + 1]) and len(cells[i + 1]) <= 4
+    ]
+    for combo in itertools.combinations(pairs, extra):
+        if any(b - a < 2 for a, b in itertools.pairwise(combo)):
+            continue
+        out: list[str] = []
+        joined: list[int] = []
+        i = 0
+        while i < len(cells):
+            if i in combo:
+                joined.append(len(out))
+                out.append(f"{cells[i]},{cells[i + 1]}")
+                i += 2
+            else:
+                out.append(cells[i])
+                i += 1
+        fits = all(
+            (header[j] in spec.decimals) or (header[j] in spec.integers and len(out[j].split(",")[1]) == 3)
+            for j in joined
+        )
+        if fits and all(_parses(out[j], header[j] in spec.integers) for j in _numeric(spec, header, joined)):
+            return [(header[j], out[j]) for j in joined]
+    return []
+
+
+def _numeric(spec: TableSpec, header: list[str], skip: list[int]) -> list[int]:
+    return [j for j, col in enumerate(header) if j not in skip and col in {*spec.integers, *spec.decimals}]
+
+
+def _parses(text: str, integer: bool) -> bool:
+    try:
+        _number(text, integer) if text else None
+    except ValueError:
+        return False
+    return True
+
+
+def _malformed_problem(spec: TableSpec, table: _Table, line: int, record: list[str]) -> CensusProblem:
+    d, n, width = table.display, len(record), len(table.header)
+    if n == 1 and (delimiter := _other_delimiter(record[0], width)):
+        return CensusProblem(
+            d,
+            line,
+            "",
+            f"line {line} uses {OTHER_DELIMITERS[delimiter]} as the delimiter, not ','",
+            DELIMITER_FIX.format(file=d),
+        )
+    rejoined = _unquoted_decimal_commas(spec, table.header, record)
+    if rejoined:
+        cells = ", ".join(f"{col} = '{value}'" for col, value in rejoined)
+        fixed = ", ".join(value.replace(",", "" if col in spec.integers else ".") for col, value in rejoined)
+        kind = (
+            "a thousands separator" if all(col in spec.integers for col, _ in rejoined) else "a decimal comma"
+        )
+        return CensusProblem(
+            d,
+            line,
+            "",
+            f"has {n} fields but the header has {width}: {cells} is written with {kind}, and the "
+            "unquoted comma splits the value in two",
+            f"edit {d} line {line}: write {fixed} (numbers take a dot as decimal separator and no "
+            "thousands separator)",
+        )
+    return CensusProblem(
+        d,
+        line,
+        "",
+        f"has {n} fields but the header has {width}",
+        f"edit {d} line {line} (quote values that contain commas; numbers take a dot as decimal separator)",
+    )
+
+
+def _unknown_code(
+    d: str, line: int, key: str, col: str, value: str, known: Iterable[str], what: str, rule: str = ""
+) -> CensusProblem:
+    known = list(known)
+    hint = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    did_you_mean = f"did you mean {hint[0]!r}? " if hint else ""
+    rule = rule or f"{col} must be one of: {', '.join(known)}"
+    return CensusProblem(
+        d, line, key, f"{col} = {value!r} is not {what}", f"edit {d} line {line} ({did_you_mean}{rule})"
+    )
+
+
+@dataclass(frozen=True)
+class _Areas:
+    """Region codes and raion names (NBS and ASCII spelling of population_by_raion)."""
+
+    regions: tuple[str, ...]
+    raions: tuple[str, ...]
+    ascii_names: tuple[str, ...]
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        ascii_only = (a for a in self.ascii_names if a not in self.raions)
+        return (*self.regions, *self.raions, *ascii_only)
+
+
+def _areas(raions: dict[str, dict[str, str]] | None) -> _Areas | None:
+    """Known regions and raions, or None when population_by_raion is unreadable (reported on its own)."""
+    if raions is None:
+        return None
+    ascii_names = tuple(row.get("raion_ascii", "") for row in raions.values() if row.get("raion_ascii"))
+    return _Areas(regions=REGIONS, raions=tuple(raions), ascii_names=ascii_names)
+
+
 def _check_table(
-    name: str, spec: TableSpec, table: _Table, raions: dict[str, dict[str, str]] | None
+    name: str,
+    spec: TableSpec,
+    table: _Table,
+    raions: dict[str, dict[str, str]] | None,
+    areas: _Areas | None = None,
 ) -> list[CensusProblem]:
     d = table.display
     missing = [c for c in spec.columns if c not in table.header]
@@ -530,7 +723,7 @@ def _check_table(
                 f"edit {d} line 1 (expected columns: {', '.join(spec.columns)})",
             )
         ]
-    problems: list[CensusProblem] = []
+    problems: list[CensusProblem] = [_malformed_problem(spec, table, ln, rec) for ln, rec in table.malformed]
     bad_cells: set[tuple[int, str]] = set()
     seen: dict[tuple[str, ...], int] = {}
     for line, row in table.rows:
@@ -564,6 +757,11 @@ def _check_table(
             except ValueError:
                 bad_cells.add((line, col))
                 kind = "an integer" if integer else "a number"
+                comma = _comma_number(col, text, integer)
+                if comma:
+                    what, fix = comma
+                    problems.append(CensusProblem(d, line, key, what, f"edit {d} line {line}: {fix}"))
+                    continue
                 problems.append(
                     CensusProblem(
                         d,
@@ -596,27 +794,21 @@ def _check_table(
                 )
         for col, allowed in spec.codes.items():
             if row[col] not in allowed:
-                problems.append(
-                    CensusProblem(
-                        d,
-                        line,
-                        key,
-                        f"{col} = {row[col]!r} is not a known code",
-                        f"edit {d} line {line} ({col} must be one of: {', '.join(allowed)})",
-                    )
-                )
+                problems.append(_unknown_code(d, line, key, col, row[col], allowed, "a known code"))
         is_raion_row = spec.raion_column and (spec.raion_where is None or spec.raion_where(row))
         if is_raion_row and raions is not None:
             parent = raions.get(row[spec.raion_column])
             if parent is None:
                 problems.append(
-                    CensusProblem(
+                    _unknown_code(
                         d,
                         line,
                         key,
-                        f"{spec.raion_column} = {row[spec.raion_column]!r} is not a raion of "
-                        "population_by_raion.csv",
-                        f"edit {d} line {line} (use a raion name exactly as in population_by_raion.csv)",
+                        spec.raion_column,
+                        row[spec.raion_column],
+                        raions,
+                        "a raion of population_by_raion.csv",
+                        "use a raion name exactly as in population_by_raion.csv",
                     )
                 )
             else:
@@ -632,8 +824,23 @@ def _check_table(
                                 f"edit {d} line {line} ({col} must match population_by_raion.csv)",
                             )
                         )
-    for share in spec.shares:
-        problems.extend(_check_shares(share, table, bad_cells))
+        if spec.area_column and areas is not None and row[spec.area_column] not in areas.units:
+            problems.append(
+                _unknown_code(
+                    d,
+                    line,
+                    key,
+                    spec.area_column,
+                    row[spec.area_column],
+                    areas.units,
+                    "a region code or a raion of population_by_raion.csv",
+                    f"{spec.area_column} must be a region ({', '.join(areas.regions)}) or a raion as "
+                    "population_by_raion.csv spells it in raion or raion_ascii",
+                )
+            )
+    if not table.malformed:  # with a row missing, a share sum would only echo the problem above
+        for share in spec.shares:
+            problems.extend(_check_shares(share, table, bad_cells))
     if spec.covers_all_raions and raions is not None and spec.raion_column:
         present = {row[spec.raion_column] for _, row in table.rows}
         absent = [r for r in raions if r not in present]
@@ -795,8 +1002,9 @@ def validate_census(path: str | Path, tables: Iterable[str] | None = None) -> li
     raion_table = loaded.get("population_by_raion")
     if raion_table is not None and "raion" in raion_table.header:
         raions = {row["raion"]: row for _, row in raion_table.rows}
+    areas = _areas(raions)
     for name, table in loaded.items():
-        problems.extend(_check_table(name, TABLES[name], table, raions))
+        problems.extend(_check_table(name, TABLES[name], table, raions, areas))
     problems.extend(_check_sums(loaded))
     problems.extend(_check_equal(loaded))
     return problems
