@@ -10,6 +10,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 DBT := $(BIN)/dbt
 SEED ?= 42
+# One line naming the process that holds the DuckDB file (a notebook, DBeaver, another dbt), not a traceback.
+DB_FREE = $(BIN)/python -m moldova_personas.duckdb_lock $${MOLDOVA_DUCKDB_PATH:-moldova_personas.duckdb}
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
@@ -27,11 +29,13 @@ check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix 
 
 .PHONY: run
 run: check-census ## Build the 1K tier end to end with the offline narrator (seeds -> cores -> narration -> marts -> exports)
+	@$(DB_FREE)
 	$(DBT) build --vars '{seed: $(SEED)}'
 
 .PHONY: tier
 tier: check-census ## Build another tier after `make run`, e.g. `make tier TIER=tier_25k`
 	@test -n "$(TIER)" || { echo "usage: make tier TIER=<a tier of var tiers in dbt_project.yml, e.g. tier_25k>"; exit 2; }
+	@$(DB_FREE)
 	$(DBT) build --select $(TIER)+ --vars '{seed: $(SEED)}'
 
 .PHONY: test
@@ -72,12 +76,14 @@ release-baseline: $(STAMP) ## Refresh seeds/release/release_baseline.csv from th
 
 .PHONY: golden-baseline
 golden-baseline: $(STAMP) ## Refresh the golden regression baseline on purpose (seeds/golden/golden_baseline.csv)
+	@$(DB_FREE)
 	$(DBT) build --select +rpt_golden_regression --exclude-resource-type test
 	$(BIN)/python scripts/refresh_golden_baseline.py
 	$(DBT) seed --select golden_baseline
 
 .PHONY: docs
 docs: $(STAMP) ## Generate dbt docs (target/index.html); serve with `make docs-serve`
+	@$(DB_FREE)
 	$(DBT) docs generate
 
 .PHONY: docs-serve

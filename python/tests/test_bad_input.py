@@ -10,7 +10,11 @@ Each case: a clear error naming the file/row or setting and the fix, and what wa
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -136,3 +140,39 @@ def test_provider_returning_garbage_keeps_a_failed_row(server, dirs, monkeypatch
     assert [r["status"] for r in rows] == ["failed_call"] * 2
     assert all(r["persona"] is None and r["failure_reason"] for r in rows)
     assert len(server.requests()) >= 2
+
+
+def test_locked_database_gives_one_line_naming_the_holder(tmp_path):
+    """`make run` while another process holds the DuckDB file: one line with the PID and the fix."""
+    db = tmp_path / "db.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "time.sleep(120)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        env = {**os.environ, "MOLDOVA_DUCKDB_PATH": str(db), "MOLDOVA_EXPORT_ROOT": str(tmp_path / "r")}
+        started = time.monotonic()
+        proc = subprocess.run(
+            ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "check-census", "run"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode != 0 and time.monotonic() - started < 60
+    ours = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
+    assert len(ours) == 1, proc.stderr
+    assert ours[0].startswith(f"{db} is locked by PID {holder.pid} (")
+    assert f"`kill {holder.pid}`" in ours[0] and "Traceback" not in proc.stdout + proc.stderr
