@@ -21,6 +21,7 @@
             {%- do failed.append(node.name ~ ' (model error)') -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- do report_model_shares(results) -%}
     {%- if release.status is none and failed | length == 0 -%}
         {%- do return('') -%}
     {%- endif -%}

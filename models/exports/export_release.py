@@ -12,5 +12,6 @@ def model(dbt, session):
         safety_summary=dbt.ref("rpt_safety_summary"),
         census_fit=dbt.ref("rpt_census_fit"),
         distributions=dbt.ref("rpt_release_distributions"),
+        models=dbt.ref("rpt_generation_models"),
         meta=dbt.config.get("meta"),
     )

@@ -277,7 +277,13 @@ def export_staging(candidate: Any, meta: Mapping[str, Any]) -> pa.Table:
 
 
 def export_release(
-    staging: Any, contract_table: Any, safety_summary: Any, census_fit: Any, distributions: Any, meta: Mapping
+    staging: Any,
+    contract_table: Any,
+    safety_summary: Any,
+    census_fit: Any,
+    distributions: Any,
+    models: Any,
+    meta: Mapping,
 ) -> pa.Table:
     return export.finalize_release(
         staging=to_arrow(staging),
@@ -285,5 +291,6 @@ def export_release(
         safety=to_arrow(safety_summary),
         census_fit=to_arrow(census_fit),
         distributions=to_arrow(distributions),
+        models=to_arrow(models),
         settings=meta,
     )

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
+import pytest
 import yaml
 from conftest import ROOT
 
-from moldova_personas.release.export import COMPAT_COLUMNS, EXTENDED_COLUMNS, REFERENCE_COLUMNS, dataset_card
+from moldova_personas.release.export import (
+    COMPAT_COLUMNS,
+    EXTENDED_COLUMNS,
+    MODEL_LICENCES,
+    REFERENCE_COLUMNS,
+    dataset_card,
+    gate_problems,
+    licence_of,
+    model_counts,
+)
 
 
 def test_compat_columns_equal_the_reference_schema_table():
@@ -43,5 +54,83 @@ def test_dataset_card_has_a_yaml_header_and_licences():
     card = dataset_card(stats, {"models_used": "offline/narrator"}, {"dataset_license": "cc-by-4.0"})
     header = yaml.safe_load(card.split("---")[1])
     assert header["license"] == "cc-by-4.0" and header["language"] == ["ro"]
-    assert [f["name"] for f in header["dataset_info"]["features"]] == [*REFERENCE_COLUMNS, "ocean_profile"]
+    info = {c["config_name"]: [f["name"] for f in c["features"]] for c in header["dataset_info"]}
+    assert info == {"schema_compat": list(COMPAT_COLUMNS), "moldova_extended_public": list(EXTENDED_COLUMNS)}
     assert "offline/narrator" in card and "Known limitations" in card and "53.90%" in card
+
+
+def test_every_card_config_uses_one_format():
+    """datasets builds one loader per folder: a parquet config next to JSON ones breaks load_dataset."""
+    stats = {"tier": "tier_1k", "seed": 42, "record_count": 10, "distributions": {}}
+    header = yaml.safe_load(dataset_card(stats, {"models_used": ""}, {}).split("---")[1])
+    files = [c["data_files"] for c in header["configs"]]
+    assert {f.rsplit(".", 1)[1] for f in files} == {"jsonl"}
+    assert [c["config_name"] for c in header["configs"] if c.get("default")] == ["moldova_extended_public"]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("offline/narrator", "offline narrator"),
+        # an OpenAI-compatible local server: the prefix says nothing about the model's vendor
+        ("openai/gemma-3-270m", "Gemma Terms of Use"),
+        ("hosted_vllm/Qwen/Qwen2.5-7B-Instruct", "Qwen"),
+        ("openai/gpt-4o-mini", "OpenAI terms of use"),
+        ("dashscope/qwen-turbo", "Qwen"),
+        ("ollama_chat/llama3.1:8b", "Llama"),
+        ("anthropic/claude-3-5-haiku", "Anthropic"),
+    ],
+)
+def test_licence_follows_the_model_family_not_the_provider_prefix(model, expected):
+    assert expected in licence_of(model)
+
+
+@pytest.mark.parametrize("model", ["openai/my-finetune", "hosted_vllm/local-model", "", None])
+def test_unknown_model_says_unknown_not_another_vendor(model):
+    assert licence_of(model) == MODEL_LICENCES["unknown"] == "unknown — check the provider's terms"
+
+
+def test_card_and_counts_name_who_wrote_how_many():
+    models = model_counts(
+        pa.Table.from_pylist(
+            [
+                {
+                    "model_used": "openai/gemma-3-270m",
+                    "is_primary_model": True,
+                    "n_personas": 7,
+                    "n_failed": 1,
+                },
+                {"model_used": "offline/narrator", "is_primary_model": False, "n_personas": 3, "n_failed": 0},
+                {"model_used": "openai/x", "is_primary_model": False, "n_personas": 0, "n_failed": 2},
+            ]
+        )
+    )
+    assert [(m["model"], m["n_personas"], m["share"]) for m in models] == [
+        ("openai/gemma-3-270m", 7, 0.7),
+        ("offline/narrator", 3, 0.3),
+    ]
+    stats = {"tier": "tier_1k", "seed": 42, "record_count": 10, "distributions": {}}
+    cand = {"models_used": "openai/gemma-3-270m, offline/narrator", "primary_model": "openai/gemma-3-270m"}
+    card = dataset_card(stats, cand, {}, models)
+    assert "`openai/gemma-3-270m` (7 personas, 70.0%), `offline/narrator` (3 personas, 30.0%)" in card
+    assert "| `openai/gemma-3-270m` | 7 | 70.0% | primary | Gemma Terms of Use" in card
+    assert "| `offline/narrator` | 3 | 30.0% | fallback | moldova-personas offline narrator" in card
+    assert "OpenAI terms" not in card
+
+
+def test_gate_problems_name_counts_and_the_retry_command():
+    cand = {"n_failed_personas": 3, "n_tier_personas": 1000, "non_primary_share": 0.2, "primary_model": "a/b"}
+    settings = {
+        "max_failed_personas": "0",
+        "max_non_primary_share": "0.05",
+        "renarrate_command": "make renarrate",
+    }
+    problems = gate_problems(cand, settings)
+    assert problems[0].startswith("3 of 1000 personas have no validated narration (allowed 0")
+    assert (
+        "20.0% of the published personas were written by a model other than the configured primary a/b"
+        in (problems[1])
+    )
+    assert all("`make renarrate`" in p for p in problems)
+    relaxed = {"max_failed_personas": "3", "max_non_primary_share": "0.2"}
+    assert gate_problems(cand, relaxed) == []

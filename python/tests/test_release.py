@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 from moldova_personas.release.contract import (
+    apply_retention,
     bootstrap_metrics,
     current_release_id,
     main,
@@ -137,3 +138,23 @@ def test_promote_refuses_a_corrupt_staging_folder(tmp_path):
     with pytest.raises(RuntimeError, match="extra.txt"):
         promote(staging, tier, "r1")
     assert current_release_id(tier) is None
+
+
+def test_retention_keeps_the_current_and_the_newest_releases(tmp_path):
+    tier = tmp_path / "tier_1k"
+    tier.mkdir()
+    ids = [f"tier_1k-s42-{i:012x}" for i in range(5)]
+    for i, release_id in enumerate(ids):
+        promote(_release(tier / "_staging", str(i)), tier, release_id)
+    (tier / "notes").mkdir()  # not a release folder: never touched
+    promote(_release(tier / "_staging", "1"), tier, ids[1])  # an old release made current again
+    removed = apply_retention(tier, keep_last=3)
+    assert sorted(removed) == [ids[0], ids[2]]
+    kept = sorted(p.name for p in tier.iterdir() if p.is_dir() and not p.is_symlink())
+    assert kept == sorted([ids[1], ids[3], ids[4], "notes"])
+    assert current_release_id(tier) == ids[1] and verify(tier / "current") == []
+    history = (tier / "history.jsonl").read_text(encoding="utf-8")
+    assert history.count("removed (retention: keep the last 3 releases)") == 2
+    # keep_last=1 leaves the current release alone, whatever its age
+    assert sorted(apply_retention(tier, keep_last=1)) == sorted([ids[3], ids[4]])
+    assert current_release_id(tier) == ids[1] and (tier / ids[1]).is_dir()

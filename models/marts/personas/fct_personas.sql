@@ -1,5 +1,7 @@
 -- One row per persona of the released tier: the core joined to its narrative.
 -- Narration is incremental over every tier ever released, so the release tier's cores decide the rows.
+-- Every persona is kept with its narration status; only status ok reaches the public files
+-- (fct_release_public_personas), and the test narration_failures_at_most blocks a release with failures.
 with
 
 cores as (
@@ -33,6 +35,7 @@ final as (
         narrated.status as narration_status,
         narrated.failure_reason as narration_failure_reason,
         narrated.model_used,
+        {{ narrated_primary_model('narrated') }} as primary_model,
         narrated.attempts,
         narrated.prompt_tokens,
         narrated.completion_tokens,

@@ -46,6 +46,8 @@ final as (
         coalesce(persona_anchors.has_rare_anchor, false) as has_rare_anchor,
         personas.opening_move,
         coalesce(personas.narration_status = 'ok', false) as is_validator_pass,
+        personas.narration_status,
+        personas.narration_failure_reason,
         coalesce(length(personas.cultural_background), 0) as cultural_background_chars,
         coalesce(personas.is_narrated and personas.narration_status <> 'failed_call', false) as is_generated,
         coalesce(personas.attempts > 1, false) as is_repaired

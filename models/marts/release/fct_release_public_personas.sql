@@ -1,11 +1,14 @@
--- One row per persona of the released tier in the public export shape: the Nemotron-Personas-Brazil
--- columns (values in Romanian, labels_ro; gendered where the label has a male/female form), the NeMo
--- ocean_profile, and the Moldova extension columns. The export models select from it.
+-- One row per published persona of the released tier in the public export shape: the
+-- Nemotron-Personas-Brazil columns (values in Romanian, labels_ro; gendered where the label has a
+-- male/female form), the NeMo ocean_profile, and the Moldova extension columns. Published means
+-- validated: only personas whose narration passed every validator (status ok). The export models
+-- select from it.
 with
 
 personas as (
 
     select * from {{ ref('fct_personas') }}
+    where narration_status = 'ok'
 
 ),
 

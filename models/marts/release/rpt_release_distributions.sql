@@ -1,5 +1,5 @@
--- Distributions of the released tier next to the census (adult universe), for statistics.json,
--- statistics.md and the dataset card.
+-- Distributions of the published personas of the released tier (narration status ok) next to the
+-- census (adult universe), for statistics.json, statistics.md and the dataset card.
 {% set dimensions = {
     'sex': 'census__age_sex',
     'age_group': 'census__population_single_age',
@@ -18,6 +18,7 @@ with
 personas as (
 
     select * from {{ ref('fct_personas') }}
+    where narration_status = 'ok'
 
 ),
 

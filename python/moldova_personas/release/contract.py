@@ -6,6 +6,9 @@
   of the change vs the baseline with a tolerance.
 * `promote` / `verify`: a release folder is promoted by an atomic rename of its staging folder and an
   atomic swap of the tier's `current` symlink and `CURRENT` file; `verify` checks its SHA-256 manifest.
+* `apply_retention`: a tier keeps its current release and the newest others up to `keep_last` folders
+  (newest = most recently promoted or made current, from history.jsonl); older release folders are
+  deleted and the deletion is logged in history.jsonl.
 
 CLI: `python -m moldova_personas.release verify releases/tier_1k/current` (exit 0, or 1 naming the file
 whose hash differs); `python -m moldova_personas.release current releases/tier_1k`.
@@ -17,9 +20,11 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -327,13 +332,57 @@ def promote(staging: Path, tier_dir: Path, release_id: str) -> tuple[Path, str]:
         os.rename(staging, target)
         how = "promoted"
     point_current(tier_dir, release_id)
-    with (tier_dir / "history.jsonl").open("a", encoding="utf-8") as fh:
-        from datetime import UTC, datetime
-
-        fh.write(
-            json.dumps({"at": datetime.now(UTC).isoformat(), "release_id": release_id, "event": how}) + "\n"
-        )
+    _log_history(tier_dir, release_id, how)
     return target, how
+
+
+def _log_history(tier_dir: Path, release_id: str, event: str) -> None:
+    with (tier_dir / "history.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(
+            json.dumps({"at": datetime.now(UTC).isoformat(), "release_id": release_id, "event": event}) + "\n"
+        )
+
+
+# <tier>-s<seed>-<12 hex>: only folders named like a release id are ever removed by retention
+RELEASE_ID = re.compile(r"^tier_[0-9a-z]+-s-?\d+-[0-9a-f]{12}$")
+
+
+def _last_used(tier_dir: Path) -> dict[str, str]:
+    """Release id -> time it was last promoted or made current (history.jsonl; ISO times sort)."""
+    path = tier_dir / "history.jsonl"
+    seen: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn last line of a killed run: the folders' times decide instead
+            if "removed" not in str(event.get("event", "")):
+                seen[event.get("release_id", "")] = event.get("at", "")
+    return seen
+
+
+def apply_retention(tier_dir: str | Path, keep_last: int) -> list[str]:
+    """Delete release folders beyond the newest `keep_last` (the current one always stays); return them."""
+    tier_dir = Path(tier_dir)
+    keep_last = max(1, int(keep_last))
+    current = current_release_id(tier_dir)
+    used = _last_used(tier_dir)
+    folders = [
+        p for p in tier_dir.iterdir() if p.is_dir() and not p.is_symlink() and RELEASE_ID.match(p.name)
+    ]
+
+    def last_used(folder: Path) -> str:
+        return used.get(folder.name) or datetime.fromtimestamp(folder.stat().st_mtime, UTC).isoformat()
+
+    ordered = sorted(folders, key=last_used, reverse=True)
+    ordered.sort(key=lambda folder: folder.name != current)  # stable: current first, then newest
+    removed = []
+    for folder in ordered[keep_last:]:
+        shutil.rmtree(folder)
+        _log_history(tier_dir, folder.name, f"removed (retention: keep the last {keep_last} releases)")
+        removed.append(folder.name)
+    return removed
 
 
 def main(argv: list[str] | None = None) -> int:

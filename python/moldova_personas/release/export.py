@@ -5,12 +5,21 @@ The dbt export models (external materialization) write the data files into `<tie
 statistics.md, the Hugging Face card (README.md) and MANIFEST.sha256, and promotes the folder to
 `<tier_dir>/<release_id>` (release_id = tier, seed and the SHA-256 of the data files), so a release
 folder only ever holds complete files of one build. Only metadata.json carries a timestamp.
+
+Published means validated: the public files hold only personas whose narration passed every validator
+(the dbt models filter on status ok), and `finalize_release` refuses a tier with more failed personas
+than `max_failed_personas` or a larger share of text from a model other than the configured primary than
+`max_non_primary_share`, naming the command that re-narrates them. The card and metadata.json say which
+model wrote how many personas, with that model's licence (`model_licences.json`; unknown models say so).
+The CSV starts with a UTF-8 byte-order mark so Excel reads it as UTF-8. Old release folders are removed
+by `apply_retention` (the current one and the newest up to `keep_last` stay).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -20,7 +29,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from moldova_personas.release.contract import current_release_id, promote, sha256_file, write_manifest
+from moldova_personas.release.contract import (
+    apply_retention,
+    current_release_id,
+    promote,
+    sha256_file,
+    write_manifest,
+)
 
 SCHEMA_VERSION = "1.0.0"
 DATA_FILES = (
@@ -67,16 +82,16 @@ EXTENDED_COLUMNS = (
     "first_name",
     "last_name",
 )
-# Licences of the text generators a release may name (model_used prefix -> licence note).
-MODEL_LICENCES = {
-    "offline": "moldova-personas offline narrator (rule-based templates, part of this project, Apache-2.0)",
-    "qwen": "Qwen models: Apache-2.0 or the Qwen licence, depending on the model size/version",
-    "dashscope": "Qwen via Alibaba Cloud DashScope: Qwen licence and DashScope terms of service",
-    "mistral": "Mistral open models: Apache-2.0 (check the specific model card)",
-    "llama": "Meta Llama: Llama Community License (MAU limit; restrictions on training other LLMs)",
-    "openai": "OpenAI API: OpenAI terms of use (outputs owned by the user)",
-    "gpt": "OpenAI API: OpenAI terms of use (outputs owned by the user)",
-}
+# Licences of the text generators a release may name: ordered regex rules over the model string.
+MODEL_LICENCES = json.loads((Path(__file__).with_name("model_licences.json")).read_text(encoding="utf-8"))
+CSV_FILE = "moldova_extended_public.csv"
+UTF8_BOM = b"\xef\xbb\xbf"
+# Hugging Face configs: one builder serves a folder, so every config uses the same format (JSON Lines);
+# the parquet and CSV copies are for pandas, DuckDB and spreadsheets.
+HF_CONFIGS = (
+    ("moldova_extended_public", "moldova_extended_public.jsonl", True),
+    ("schema_compat", "schema_compat.jsonl", False),
+)
 CARD_FILES = (
     (
         "`schema_compat.jsonl`",
@@ -85,12 +100,12 @@ CARD_FILES = (
     (
         "`moldova_extended_public.jsonl` / `.parquet` / `.csv`",
         "schema_compat + locality, residence_type, region, ethnicity, religion, mother_tongue, age_group, "
-        "first_name, last_name (CSV: `ocean_profile` as JSON text)",
+        "first_name, last_name (CSV: UTF-8 with a byte-order mark, `ocean_profile` as JSON text)",
     ),
     (
         "`internal_full.jsonl`",
         "every field incl. internals (raw OCEAN T scores, constraints, anchors, validator scores, trace id, "
-        "prompt hash, model, attempts, tokens, cost)",
+        "prompt hash, model, attempts, tokens, cost) of the same published personas",
     ),
     (
         "`metadata.json`, `statistics.json`, `statistics.md`",
@@ -156,16 +171,42 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
-def _licence_of(model: str) -> str:
-    key = (model or "").split("/")[0].lower()
-    for prefix, note in MODEL_LICENCES.items():
-        if key.startswith(prefix) or (model or "").lower().startswith(prefix):
-            return note
-    return "check the provider's model licence and terms of use before redistribution"
+def licence_of(model: str | None) -> str:
+    """Licence or terms of the model that wrote the text, or the `unknown` note (never a guess)."""
+    text = (model or "").strip().lower()
+    for rule in MODEL_LICENCES["rules"]:
+        if text and re.search(rule["pattern"], text):
+            return rule["licence"]
+    return MODEL_LICENCES["unknown"]
+
+
+def model_counts(models: pa.Table | None) -> list[dict]:
+    """Published personas per model (rpt_generation_models rows merged over primaries), most first."""
+    merged: dict[str, dict] = {}
+    for r in models.to_pylist() if models is not None else []:
+        m = merged.setdefault(
+            r["model_used"], {"model": r["model_used"], "n_personas": 0, "n_failed": 0, "is_primary": False}
+        )
+        m["n_personas"] += int(r["n_personas"] or 0)
+        m["n_failed"] += int(r["n_failed"] or 0)
+        m["is_primary"] = m["is_primary"] or bool(r["is_primary_model"])
+    total = sum(m["n_personas"] for m in merged.values())
+    out = []
+    for m in sorted(merged.values(), key=lambda m: (-m["n_personas"], m["model"])):
+        if m["n_personas"] == 0:
+            continue
+        share = round(m["n_personas"] / total, 6) if total else 0.0
+        out.append({**m, "share": share, "licence": licence_of(m["model"])})
+    return out
 
 
 def build_statistics(
-    cand: Mapping, contract: list[dict], safety: list[dict], fit: list[dict], dist: list[dict]
+    cand: Mapping,
+    contract: list[dict],
+    safety: list[dict],
+    fit: list[dict],
+    dist: list[dict],
+    models: list[dict] | None = None,
 ):
     """The statistics document (deterministic: no timestamps)."""
     distributions: dict[str, list] = {}
@@ -185,6 +226,11 @@ def build_statistics(
             },
             "generation": {
                 "models_used": cand["models_used"],
+                "primary_model": cand.get("primary_model"),
+                "non_primary_share": cand.get("non_primary_share"),
+                "models": [
+                    {k: m[k] for k in ("model", "n_personas", "share", "is_primary")} for m in models or []
+                ],
                 "prompt_tokens": cand["prompt_tokens"],
                 "completion_tokens": cand["completion_tokens"],
                 "cost_usd": cand["cost_usd"],
@@ -246,15 +292,8 @@ def statistics_markdown(stats: Mapping) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def dataset_card(stats: Mapping, cand: Mapping, settings: Mapping) -> str:
-    """Hugging Face dataset card: YAML header, fields, distributions vs census, limitations, licences."""
-    n = stats["record_count"]
-    size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
-    if n >= 1_000_000:
-        size = "1M<n<10M"
-    features = "\n".join(
-        f"    - name: {c}\n      dtype: {'int64' if c == 'age' else 'string'}" for c in REFERENCE_COLUMNS
-    )
+def _features(columns: tuple[str, ...]) -> str:
+    """The `features:` list of one config (strings, age int64, ocean_profile as a nested struct)."""
     trait_fields = "".join(
         f"\n            - name: {name}\n              dtype: {dtype}"
         for name, dtype in (("t_score", "int64"), ("label", "string"), ("description", "string"))
@@ -263,9 +302,65 @@ def dataset_card(stats: Mapping, cand: Mapping, settings: Mapping) -> str:
         f"\n        - name: {trait}\n          struct:{trait_fields}"
         for trait in ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
     )
+    return "\n".join(
+        ocean
+        if c == "ocean_profile"
+        else f"    - name: {c}\n      dtype: {'int64' if c == 'age' else 'string'}"
+        for c in columns
+    )
+
+
+def _card_header_configs() -> str:
+    """`configs:` and `dataset_info:` of the card: every config JSON Lines, features given per config."""
+    columns = {"schema_compat": COMPAT_COLUMNS, "moldova_extended_public": EXTENDED_COLUMNS}
+    configs = "\n".join(
+        f"- config_name: {name}\n  data_files: {path}" + ("\n  default: true" if default else "")
+        for name, path, default in HF_CONFIGS
+    )
+    info = "\n".join(
+        f"- config_name: {name}\n  features:\n{_features(columns[name])}" for name, _, _ in HF_CONFIGS
+    )
+    return f"configs:\n{configs}\ndataset_info:\n{info}"
+
+
+def _model_row(m: Mapping, primary: str) -> str:
+    count = "" if m["n_personas"] is None else m["n_personas"]
+    share = "" if m["share"] is None else f"{100 * m['share']:.1f}%"
+    role = "primary" if m["model"] == primary else "fallback" if primary else ""
+    return f"| `{m['model']}` | {count} | {share} | {role} | {m['licence']} |"
+
+
+def _writers_sentence(models: list[dict]) -> str:
+    if not models:
+        return "no model is recorded for the narratives"
+    parts = [f"`{m['model']}` ({m['n_personas']} personas, {100 * m['share']:.1f}%)" for m in models]
+    return "the narratives were written by " + ", ".join(parts)
+
+
+def dataset_card(stats: Mapping, cand: Mapping, settings: Mapping, models: list[dict] | None = None) -> str:
+    """Hugging Face dataset card: YAML header, fields, distributions vs census, limitations, licences.
+
+    `models`: published personas per model (model_counts); without it the candidate's models_used list
+    is shown without counts.
+    """
+    n = stats["record_count"]
+    size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+    if n >= 1_000_000:
+        size = "1M<n<10M"
     files_table = "\n".join(f"| {name} | {what} |" for name, what in CARD_FILES)
-    models = [m.strip() for m in (cand["models_used"] or "").split(",") if m.strip()]
-    licence_rows = "\n".join(f"| `{m}` | {_licence_of(m)} |" for m in models) or "| (none) | |"
+    if models is None:
+        names = [m.strip() for m in (cand.get("models_used") or "").split(",") if m.strip()]
+        models = [
+            {"model": m, "n_personas": None, "share": None, "is_primary": None, "licence": licence_of(m)}
+            for m in names
+        ]
+    primary = cand.get("primary_model") or ""
+    model_rows = "\n".join(_model_row(m, primary) for m in models) or "| (none) | | | | |"
+    writers = (
+        _writers_sentence(models)
+        if all(m["n_personas"] is not None for m in models)
+        else "the narratives were written by: " + ", ".join(f"`{m['model']}`" for m in models)
+    )
     dist_sections = []
     for dimension in (
         "sex",
@@ -296,24 +391,32 @@ tags:
 - personas
 - moldova
 - census
-configs:
-- config_name: schema_compat
-  data_files: schema_compat.jsonl
-- config_name: moldova_extended_public
-  data_files: moldova_extended_public.parquet
-  default: true
-dataset_info:
-  config_name: schema_compat
-  features:
-{features}
-{ocean}
+{_card_header_configs()}
 ---
 
 # Moldova Personas — {stats["tier"]} ({n} personas, seed {stats["seed"]})
 
 Synthetic, census-faithful personas of the adult population of the Republic of Moldova, narrated in
 Romanian. Demographics are sampled from the 2024 census (NBS) and LFS tables moved to the adult universe;
-the narratives were written by: {cand["models_used"]}. No record describes a real person.
+{writers}. Every published persona passed every narration validator. No record describes a real person.
+
+## Load it
+
+```python
+from datasets import load_dataset
+
+personas = load_dataset("path/to/this/folder")                   # moldova_extended_public (default)
+compat = load_dataset("path/to/this/folder", "schema_compat")    # Nemotron-Personas-Brazil columns
+
+import pandas as pd
+
+frame = pd.read_parquet("moldova_extended_public.parquet")
+frame = pd.read_csv("moldova_extended_public.csv", encoding="utf-8-sig")  # UTF-8 with a byte-order mark
+```
+
+The Hugging Face configs read the JSON Lines files (one builder serves a folder, so every config has the
+same format); the Parquet file holds the same rows as `moldova_extended_public.jsonl`. The CSV is UTF-8
+with a byte-order mark, so Excel opens it with the Romanian diacritics intact.
 
 ## Files
 
@@ -353,12 +456,52 @@ the narratives were written by: {cand["models_used"]}. No record describes a rea
 
 Dataset: {licence}. Code: Apache-2.0.
 
-### Model licences
+### Models that wrote the text
 
-| model | licence / terms |
-|---|---|
-{licence_rows}
+Configured primary model: `{primary or "unknown"}`.
+
+| model | personas | share | role | licence / terms |
+|---|---|---|---|---|
+{model_rows}
 """
+
+
+def gate_problems(cand: Mapping, settings: Mapping) -> list[str]:
+    """Why the candidate may not be released on narration grounds (failed personas, non-primary share).
+
+    The dbt tests release_narration_failures_at_most and release_non_primary_share_at_most say the same
+    in a build; this re-check covers `dbt run`, which skips tests.
+    """
+    problems = []
+    command = settings.get("renarrate_command") or "make renarrate"
+    max_failed = int(settings.get("max_failed_personas", 0) or 0)
+    n_failed = int(cand.get("n_failed_personas") or 0)
+    if n_failed > max_failed:
+        problems.append(
+            f"{n_failed} of {cand.get('n_tier_personas')} personas have no validated narration (allowed "
+            f"{max_failed}; see fct_personas.narration_failure_reason); retry them with `{command}`"
+        )
+    max_share = float(settings.get("max_non_primary_share", 1) or 0)
+    share = float(cand.get("non_primary_share") or 0)
+    if share > max_share:
+        problems.append(
+            f"{100 * share:.1f}% of the published personas were written by a model other than the "
+            f"configured primary {cand.get('primary_model')} (allowed {100 * max_share:.1f}%); "
+            f"re-narrate them with `{command}`"
+        )
+    return problems
+
+
+def add_bom(path: Path) -> None:
+    """Prefix a UTF-8 byte-order mark (Excel then decodes the CSV as UTF-8); a no-op if present."""
+    with path.open("rb") as fh:
+        if fh.read(3) == UTF8_BOM:
+            return
+    tmp = path.with_name(f".{path.name}.bom")
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        dst.write(UTF8_BOM)
+        shutil.copyfileobj(src, dst, 1 << 22)
+    tmp.replace(path)
 
 
 def finalize_release(
@@ -367,6 +510,7 @@ def finalize_release(
     safety: pa.Table,
     census_fit: pa.Table,
     distributions: pa.Table,
+    models: pa.Table | None = None,
     settings: Mapping | None = None,
 ) -> pa.Table:
     """Document, hash and promote the staged release; refuse when a guard failed (with the reason)."""
@@ -375,7 +519,9 @@ def finalize_release(
     staging_dir, tier_dir = Path(cand["staging_dir"]), Path(cand["tier_dir"])
     previous = current_release_id(tier_dir)
     contract_rows, safety_rows = contract.to_pylist(), safety.to_pylist()
-    failed = [f"{r['guard']}: {r['detail']}" for r in contract_rows if not r["passed"]]
+    counts = model_counts(models)
+    failed = gate_problems(cand, settings)
+    failed += [f"{r['guard']}: {r['detail']}" for r in contract_rows if not r["passed"]]
     failed += [f"safety {r['gate']}: {r['critical_items']}" for r in safety_rows if r["n_critical"]]
     missing = [name for name in DATA_FILES if not (staging_dir / name).is_file()]
     if not failed and not missing:
@@ -398,17 +544,18 @@ def finalize_release(
         print(f"[release] {cand['tier']}: {outcome} (current stays {previous})")
         return pa.Table.from_pylist([row], schema=OUTPUT_SCHEMA)
 
+    add_bom(staging_dir / CSV_FILE)
     digest = hashlib.sha256()
     for name in DATA_FILES:
         digest.update(f"{sha256_file(staging_dir / name)}  {name}\n".encode())
     release_id = f"{cand['tier']}-s{cand['seed']}-{digest.hexdigest()[:12]}"
 
     fit_rows = [r for r in census_fit.to_pylist() if r["tier"] == cand["tier"]]
-    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, distributions.to_pylist())
+    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, distributions.to_pylist(), counts)
     stats["release_id"] = release_id
     (staging_dir / "statistics.json").write_text(_json(stats), encoding="utf-8")
     (staging_dir / "statistics.md").write_text(statistics_markdown(stats), encoding="utf-8")
-    (staging_dir / "README.md").write_text(dataset_card(stats, cand, settings), encoding="utf-8")
+    (staging_dir / "README.md").write_text(dataset_card(stats, cand, settings, counts), encoding="utf-8")
     main_model = cand["main_model"] or ""
     metadata = {
         "schema_version": SCHEMA_VERSION,
@@ -416,18 +563,28 @@ def finalize_release(
         "model_name": main_model,
         "provider": main_model.split("/")[0] if "/" in main_model else "",
         "models_used": cand["models_used"],
+        "primary_model": cand.get("primary_model"),
+        "non_primary_share": _clean(cand.get("non_primary_share")),
+        "models": [
+            {k: m[k] for k in ("model", "n_personas", "share", "is_primary", "licence")} for m in counts
+        ],
         "generation_date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seed": cand["seed"],
         "record_count": cand["record_count"],
+        "tier_personas": cand.get("n_tier_personas"),
         "tier": cand["tier"],
         "release_id": release_id,
         "files": list(DATA_FILES),
         "compat_columns": list(COMPAT_COLUMNS),
+        "csv_encoding": "utf-8-sig (UTF-8 with a byte-order mark)",
     }
     (staging_dir / "metadata.json").write_text(_json(metadata), encoding="utf-8")
     write_manifest(staging_dir)
     target, how = promote(staging_dir, tier_dir, release_id)
     print(f"[release] {cand['tier']}: {release_id} {how} (previous {previous})")
+    keep_last = int(settings.get("keep_last", 3) or 3)
+    for removed in apply_retention(tier_dir, keep_last):
+        print(f"[release] {cand['tier']}: removed {removed} (retention: keep the last {keep_last} releases)")
     row = {
         "tier": cand["tier"],
         "release_id": release_id,
