@@ -326,7 +326,8 @@ def _card_header_configs() -> str:
 def _model_row(m: Mapping, primary: str) -> str:
     count = "" if m["n_personas"] is None else m["n_personas"]
     share = "" if m["share"] is None else f"{100 * m['share']:.1f}%"
-    role = "primary" if m["model"] == primary else "fallback" if primary else ""
+    is_primary = m["is_primary"] if m.get("is_primary") is not None else m["model"] == primary
+    role = "primary" if is_primary else "fallback" if primary else ""
     return f"| `{m['model']}` | {count} | {share} | {role} | {m['licence']} |"
 
 
