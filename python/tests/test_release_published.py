@@ -30,7 +30,7 @@ from moldova_personas.release.contract import current_release_id, verify
 SELECT = [
     "--select",
     "fct_personas rpt_generation_models sensitive_claim_patterns release_baseline release_guards "
-    "marts.safety marts.release exports",
+    "staging.safety staging.release marts.safety marts.release exports",
 ]
 VARS = "{seed: 42}"
 FAILED = {  # persona_index -> (reason, Russian text that failed the language validator)
