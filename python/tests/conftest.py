@@ -137,6 +137,19 @@ def server(fake_server):
     fake_server.reset()
 
 
+@pytest.fixture(scope="session")
+def real_llm():
+    """Gemma 3 270M served by llama-cpp-python on 127.0.0.1 (see local_llm_server.py), one per session.
+
+    Never skipped: without the `realmodel` extra the tests using it fail, naming `make realmodel`.
+    """
+    from local_llm_server import LocalLLMServer
+
+    server = LocalLLMServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture()
 def dirs(tmp_path):
     return {"state_dir": str(tmp_path / "state"), "log_dir": str(tmp_path / "logs")}
