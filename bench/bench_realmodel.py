@@ -8,7 +8,9 @@ Measured end to end as the narration sees it (litellm -> HTTP -> server -> answe
   counted: the figure is what a run of distinct personas gets);
 - generation, three output modes: free text, `json_object` (a JSON grammar) and a JSON schema (the
   narration's 12 fields with length caps), each after a short prompt, rate = completion tokens / time.
-Also prints the server's own decode rates (llama.cpp's `eval time` lines). Needs `make realmodel`.
+Also prints the CPU seconds the server process used per request (tokens per CPU-second tell what a free
+machine reaches when the wall-clock figures were taken on a busy one) and the server's own decode rates
+(llama.cpp's `eval time` lines). Needs `make realmodel`.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ import conftest  # noqa: E402  (sample cores)
 import litellm  # noqa: E402
 from local_llm_server import LITELLM_MODEL, LocalLLMServer  # noqa: E402
 
-from moldova_personas.narrate import _seed_rows  # noqa: E402
-from moldova_personas.narrator import planning  # noqa: E402
-from moldova_personas.prompts import render_messages, to_jsonable  # noqa: E402
+from moldova_personas.narration import planning  # noqa: E402
+from moldova_personas.narration.prompts import render_messages, to_jsonable  # noqa: E402
+from moldova_personas.narration.runtime import _seed_rows  # noqa: E402
 from moldova_personas.schema import NARRATIVE_LIST_FIELDS, NARRATIVE_TEXT_FIELDS  # noqa: E402
 
 SHORT = [
@@ -62,7 +64,15 @@ def narration_prompts(n: int) -> list[list[dict[str, str]]]:
     return out
 
 
-def call(server: LocalLLMServer, messages, **kw) -> tuple[float, object]:
+def server_cpu_s(server: LocalLLMServer) -> float:
+    """CPU seconds (user + system, all threads) used so far by the server process."""
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def call(server: LocalLLMServer, messages, **kw) -> tuple[float, float, object]:
+    """(wall s, server CPU s, response) of one completion."""
+    cpu = server_cpu_s(server)
     started = time.perf_counter()
     response = litellm.completion(
         model=LITELLM_MODEL,
@@ -73,7 +83,7 @@ def call(server: LocalLLMServer, messages, **kw) -> tuple[float, object]:
         timeout=1800,
         **kw,
     )
-    return time.perf_counter() - started, response
+    return time.perf_counter() - started, server_cpu_s(server) - cpu, response
 
 
 def main() -> None:
@@ -90,16 +100,17 @@ def main() -> None:
         f"(threads {server.threads} generation / {server.batch_threads} prompt)"
     )
     try:
-        tokens = seconds = 0.0
+        tokens = seconds = cpu_s = 0.0
         for messages in narration_prompts(args.prompts):
-            dt, r = call(server, messages, max_tokens=1)
-            tokens, seconds = tokens + r.usage.prompt_tokens, seconds + dt
+            dt, cpu, r = call(server, messages, max_tokens=1)
+            tokens, seconds, cpu_s = tokens + r.usage.prompt_tokens, seconds + dt, cpu_s + cpu
             print(
-                f"  prompt {r.usage.prompt_tokens} tokens in {dt:.1f} s: "
+                f"  prompt {r.usage.prompt_tokens} tokens in {dt:.1f} s ({cpu:.1f} CPU s): "
                 f"{r.usage.prompt_tokens / dt:.1f} tok/s"
             )
         print(
-            f"prompt: {tokens / seconds:.1f} tok/s ({tokens:.0f} tokens of {args.prompts} narration prompts)"
+            f"prompt: {tokens / seconds:.1f} tok/s, {tokens / cpu_s:.1f} tok per server CPU-second "
+            f"({tokens:.0f} tokens of {args.prompts} narration prompts)"
         )
         modes = {
             "free text": {},
@@ -112,12 +123,12 @@ def main() -> None:
             },
         }
         for name, extra in modes.items():
-            dt, r = call(server, SHORT, max_tokens=args.gen_tokens, **extra)
+            dt, cpu, r = call(server, SHORT, max_tokens=args.gen_tokens, **extra)
             n = r.usage.completion_tokens
             text = r.choices[0].message.content or ""
             print(
-                f"generation, {name}: {n / dt:.1f} tok/s ({n} tokens in {dt:.1f} s, "
-                f"finish {r.choices[0].finish_reason}); starts {text[:60]!r}"
+                f"generation, {name}: {n / dt:.1f} tok/s, {n / cpu:.1f} tok per server CPU-second "
+                f"({n} tokens in {dt:.1f} s, finish {r.choices[0].finish_reason}); starts {text[:60]!r}"
             )
     finally:
         server.stop()
