@@ -2,7 +2,8 @@
 OpenAI-compatible server, on the CPU (local_llm_server.py; `make realmodel` installs it).
 
 These tests check the plumbing a real provider needs, not the quality of the text: the model answers,
-the system message reaches it, and a JSON schema given as response_format constrains what it writes.
+the system message reaches it, and a JSON schema given as response_format constrains what it writes
+(in llama-cpp-python's form; OpenAI's form is refused, loudly).
 """
 
 from __future__ import annotations
@@ -62,12 +63,21 @@ def test_system_message_reaches_the_model(real_llm):
 
 
 def test_json_schema_constrains_the_answer(real_llm):
-    # litellm turns the pydantic model into OpenAI's json_schema response_format
-    constrained = ask(real_llm, [SYSTEM, QUESTION], max_tokens=64, response_format=CityCode)
-    text = constrained.choices[0].message.content
+    # llama-cpp-python's form of a JSON schema response_format (output mode json_object_schema)
+    schema = {"type": "json_object", "schema": CityCode.model_json_schema()}
+    text = ask(real_llm, [SYSTEM, QUESTION], max_tokens=64, response_format=schema).choices[0].message.content
     answer = CityCode.model_validate(json.loads(text))
     assert set(json.loads(text)) == {"oras", "cod_intern"} and answer.cod_intern in ("alfa-7", "beta-9")
     # the same request without the schema: the model writes no such object by itself
     free = ask(real_llm, [SYSTEM, QUESTION], max_tokens=64).choices[0].message.content
     with pytest.raises((ValueError, ValidationError)):
         CityCode.model_validate(json.loads(free))
+
+
+def test_openai_json_schema_form_is_refused_not_ignored(real_llm):
+    # OpenAI's form (what litellm sends for a pydantic response_format, output mode `schema`) is refused
+    # by this server with an error naming the field, never answered unconstrained: use json_object_schema.
+    # The server says 500, not 4xx: a client sees a server error, not a bad request.
+    with pytest.raises(litellm.InternalServerError) as refused:
+        ask(real_llm, [SYSTEM, QUESTION], max_tokens=8, response_format=CityCode)
+    assert "response_format" in str(refused.value) and "json_object" in str(refused.value)

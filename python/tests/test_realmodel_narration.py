@@ -48,14 +48,18 @@ def test_real_model_run_is_truthful(real_llm, tmp_path, monkeypatch):
         "MOLDOVA_LLM_TIMEOUT": str(TIMEOUT_S),
         "MOLDOVA_LLM_MAX_CONCURRENCY": "1",
         "MOLDOVA_LLM_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+        "MOLDOVA_LLM_MAX_TOKENS": str(MAX_TOKENS),
+        # the JSON schema in llama-cpp-python's form: a small model's only chance of parseable JSON
+        "MOLDOVA_LLM_OUTPUT_MODE": "json_object_schema",
         "MOLDOVA_LLM_STATE_DIR": str(tmp_path / "state"),
         "MOLDOVA_LLM_LOG_DIR": str(tmp_path / "logs"),
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    # Not reachable from the environment yet: the completion cap, and the output mode. Free text here:
-    # the runtime's only structured mode today is a JSON-object grammar, which this server runs at
-    # ~3 tokens/s (a JSON schema is what gives a small model a chance; it comes with structured output).
+    # Until the runtime reads MOLDOVA_LLM_MAX_TOKENS and MOLDOVA_LLM_OUTPUT_MODE (structured output), the
+    # cap comes from here and the answer is free text: its only structured mode is then a JSON-object
+    # grammar without a schema, which this server runs at ~3 tokens/s. With output modes, json_mode=False
+    # only means "no JSON mode" for the `auto` mode, and the variable above wins.
     overrides = {"creative": {"max_tokens": MAX_TOKENS, "json_mode": False}, "progress": False}
     cores = make_cores(N_PERSONAS, seed=23)
     posts_before = chat_posts(real_llm)
@@ -82,6 +86,8 @@ def test_real_model_run_is_truthful(real_llm, tmp_path, monkeypatch):
             assert row["attempts"] == MAX_ATTEMPTS
             assert [x["status"] for x in mine] == ["repair"] * (MAX_ATTEMPTS - 1) + ["fail"], mine
             assert all(x["error"] for x in mine), mine
+            if "error_class" in mine[0]:  # attempt logs that classify errors: every failure has its class
+                assert all(x["error_class"] for x in mine), mine
     # every attempt reached the real server over HTTP
     assert chat_posts(real_llm) - posts_before == sum(r["attempts"] for r in rows) == len(log)
 
