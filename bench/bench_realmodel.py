@@ -115,12 +115,8 @@ def main() -> None:
         modes = {
             "free text": {},
             "json_object": {"response_format": {"type": "json_object"}},
-            "JSON schema": {
-                "response_format": {
-                    "type": "json_schema",
-                    "json_schema": {"name": "persona", "schema": NARRATION_SCHEMA},
-                }
-            },
+            # llama-cpp-python's form of a schema (output mode json_object_schema)
+            "JSON schema": {"response_format": {"type": "json_object", "schema": NARRATION_SCHEMA}},
         }
         for name, extra in modes.items():
             dt, cpu, r = call(server, SHORT, max_tokens=args.gen_tokens, **extra)
