@@ -199,6 +199,9 @@ def main() -> None:
         "--batch-threads", type=int, default=0, help=f"prompt threads (${BATCH_THREADS_ENV}, 2)"
     )
     args = parser.parse_args()
+    # Ctrl-C or SIGTERM stop the server too (a background job may start with SIGINT ignored)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.default_int_handler)
     server = LocalLLMServer(args.port, args.threads or None, args.batch_threads or None).start()
     print(f"{server.url}  model={LITELLM_MODEL}  (started in {server.startup_s:.1f} s; Ctrl-C stops)")
     print(" ".join(server.command()))
