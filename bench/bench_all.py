@@ -100,6 +100,7 @@ def main() -> None:
             ],
         )
     step("kill -9 a 25K narration midway, re-run (fake server)", [PY, "bench/bench_crash_resume.py"])
+    step("real local model (Gemma 3 270M, llama-cpp-python): tokens/s", [PY, "bench/bench_realmodel.py"])
     print(f"\nload average at the end: {os.getloadavg()}")
 
 

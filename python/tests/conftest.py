@@ -137,6 +137,31 @@ def server(fake_server):
     fake_server.reset()
 
 
+# One line per real-model test outcome (statuses, calls, tokens, time), printed at the end of the run so
+# that CI's log shows what the real model did.
+REALMODEL_OUTCOMES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REALMODEL_OUTCOMES:
+        terminalreporter.section("real model")
+        for line in REALMODEL_OUTCOMES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def real_llm():
+    """Gemma 3 270M served by llama-cpp-python on 127.0.0.1 (see local_llm_server.py), one per session.
+
+    Never skipped: without the `realmodel` extra the tests using it fail, naming `make realmodel`.
+    """
+    from local_llm_server import LocalLLMServer
+
+    server = LocalLLMServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture()
 def dirs(tmp_path):
     return {"state_dir": str(tmp_path / "state"), "log_dir": str(tmp_path / "logs")}
