@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 import yaml
 from conftest import ROOT
+from fixtures_db import built_1k_db  # noqa: F401 (pytest fixture)
 
 from moldova_personas.release.export import (
     COMPAT_COLUMNS,
@@ -134,3 +135,32 @@ def test_gate_problems_name_counts_and_the_retry_command():
     assert all("`make renarrate`" in p for p in problems)
     relaxed = {"max_failed_personas": "3", "max_non_primary_share": "0.2"}
     assert gate_problems(cand, relaxed) == []
+
+
+CARD_TABLE = re.compile(r"^\*\*(\w+)\*\*\n\n\| category \| personas .*?\n\|---.*?\n((?:\|.*\n)+)", re.M)
+
+
+def _card_tables(card: str) -> dict[str, dict[str, int]]:
+    """The card's distribution tables: {dimension: {category: personas}}."""
+    tables: dict[str, dict[str, int]] = {}
+    for dimension, body in CARD_TABLE.findall(card):
+        rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in body.strip().splitlines()]
+        tables[dimension] = {cells[0]: int(cells[1]) for cells in rows if int(cells[1]) > 0}
+    return tables
+
+
+def test_card_distributions_are_value_counts_of_the_published_file(built_1k_db):  # noqa: F811
+    import pandas as pd
+
+    from moldova_personas.release.export import CARD_DISTRIBUTIONS
+
+    release = built_1k_db.parent / "releases" / "tier_1k" / "current"
+    published = pd.read_parquet(release / "moldova_extended_public.parquet")
+    tables = _card_tables((release / "README.md").read_text(encoding="utf-8"))
+    assert set(tables) == set(CARD_DISTRIBUTIONS)
+    for dimension in CARD_DISTRIBUTIONS:
+        counts = published[dimension].value_counts().to_dict()
+        assert counts == tables[dimension], dimension
+    # one value per category: no gendered twins such as 'căsătorit' / 'căsătorită'
+    assert published["marital_status"].nunique() <= 4
+    assert published["ethnicity"].nunique() <= 8

@@ -22,7 +22,6 @@ def test_quickstart_notebook_runs_on_the_release(built_1k_db, tmp_path, monkeypa
     monkeypatch.setenv("MOLDOVA_RELEASE_DIR", str(release))
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf_cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}

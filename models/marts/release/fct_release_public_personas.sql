@@ -1,6 +1,6 @@
 -- One row per published persona of the released tier in the public export shape: the
--- Nemotron-Personas-Brazil columns (values in Romanian, labels_ro; gendered where the label has a
--- male/female form), the NeMo ocean_profile, and the Moldova extension columns. Published means
+-- Nemotron-Personas-Brazil columns (categorical values: one neutral Romanian label per category,
+-- labels_ro.label_ro), the NeMo ocean_profile, and the Moldova extension columns. Published means
 -- validated: only personas whose narration passed every validator (status ok). The export models
 -- select from it.
 with
@@ -76,12 +76,10 @@ labelled as (
     select
         {%- for dimension in ['sex', 'region', 'residence_type', 'ethnicity', 'mother_tongue', 'religion',
                               'marital_status', 'education_level', 'employment_status', 'age_group'] %}
+            -- one neutral label per category (the census's own), never a gendered form: a category
+            -- column must count as one category in value_counts(); gender agreement stays in the text
             (
-                select
-                    case
-                        when personas.sex = 'female' then coalesce(labels.label_ro_female, labels.label_ro)
-                        else coalesce(labels.label_ro_male, labels.label_ro)
-                    end
+                select labels.label_ro
                 from labels
                 where labels.dimension = '{{ dimension }}' and labels.code = personas.{{ dimension }}
             ) as {{ dimension }}_ro,

@@ -29,6 +29,12 @@ targets as (
 
 ),
 
+labels as (
+
+    select * from {{ ref('stg_reference__labels_ro') }}
+
+),
+
 observed as (
 
     {% for dimension in dimensions %}
@@ -62,7 +68,9 @@ final as (
 
     select
         coalesce(observed.dimension, expected.dimension) as dimension,
-        coalesce(observed.category, expected.category) as category,
+        -- what the public files carry (fct_release_public_personas), so value_counts() reproduces it
+        coalesce(labels.label_ro, observed.category, expected.category) as category,
+        coalesce(observed.category, expected.category) as category_code,
         coalesce(observed.n_personas, 0) as n_personas,
         round(coalesce(observed.n_personas, 0) / sum(coalesce(observed.n_personas, 0)) over (
             partition by coalesce(observed.dimension, expected.dimension)
@@ -73,6 +81,10 @@ final as (
         on
             observed.dimension = expected.dimension
             and observed.category = expected.category
+    left join labels
+        on
+            coalesce(observed.dimension, expected.dimension) = labels.dimension
+            and coalesce(observed.category, expected.category) = labels.code
 
 )
 

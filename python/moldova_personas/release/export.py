@@ -200,6 +200,21 @@ def model_counts(models: pa.Table | None) -> list[dict]:
     return out
 
 
+# Categorical columns of the public files whose distribution the card tabulates; each holds one neutral
+# Romanian label per category, so pandas value_counts() of the column reproduces the card's table.
+CARD_DISTRIBUTIONS = (
+    "sex",
+    "age_group",
+    "region",
+    "residence_type",
+    "ethnicity",
+    "religion",
+    "mother_tongue",
+    "marital_status",
+    "education_level",
+)
+
+
 def build_statistics(
     cand: Mapping,
     contract: list[dict],
@@ -363,20 +378,16 @@ def dataset_card(stats: Mapping, cand: Mapping, settings: Mapping, models: list[
         else "the narratives were written by: " + ", ".join(f"`{m['model']}`" for m in models)
     )
     dist_sections = []
-    for dimension in (
-        "sex",
-        "age_group",
-        "region",
-        "residence_type",
-        "ethnicity",
-        "religion",
-        "education_level",
-    ):
+    for dimension in CARD_DISTRIBUTIONS:
         rows = stats["distributions"].get(dimension, [])
         table = "\n".join(
-            f"| {r['category']} | {_pct(r['observed_share'])} | {_pct(r['expected_share'])} |" for r in rows
+            f"| {r['category']} | {r['n_personas']} | {_pct(r['observed_share'])} "
+            f"| {_pct(r['expected_share'])} |"
+            for r in rows
         )
-        dist_sections.append(f"**{dimension}**\n\n| category | dataset | census |\n|---|---|---|\n{table}\n")
+        dist_sections.append(
+            f"**{dimension}**\n\n| category | personas | dataset | census |\n|---|---|---|---|\n{table}\n"
+        )
     licence = settings.get("dataset_license", "cc-by-4.0")
     return f"""---
 license: {licence}
@@ -435,12 +446,17 @@ with a byte-order mark, so Excel opens it with the Romanian diacritics intact.
   `hobbies_and_interests_list`, `career_goals_and_ambitions`: attribute texts; the `*_list` fields are
   JSON arrays serialised as text.
 - `sex` (Feminin / Masculin), `age` (int64, 18-100), `marital_status`, `education_level`, `occupation`
-  (job title, or the employment status of those not working): Romanian labels.
+  (job title, gendered like the text, or the employment status of those not working): Romanian labels,
+  one per category (see the tables below).
 - `municipality` (settlement), `state` (raion, municipality or UTA Găgăuzia), `country` (Republica Moldova).
 - `ocean_profile`: NeMo Big Five profile, per trait {{t_score, label, description}} (T score mean 50, sd 10;
   Romanian band labels and descriptions).
 
 ## Distributions vs census
+
+Categorical columns hold one neutral Romanian label per category (the census's own wording, e.g.
+`moldoveni`, `căsătorit(ă)`, `studii superioare`): gender agreement lives in the narrative text only, so a
+column's `value_counts()` gives exactly the counts below (adult universe for the census shares).
 
 {chr(10).join(dist_sections)}
 ## Known limitations
