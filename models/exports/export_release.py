@@ -14,4 +14,5 @@ def model(dbt, session):
         distributions=dbt.ref("rpt_release_distributions"),
         models=dbt.ref("rpt_generation_models"),
         meta=dbt.config.get("meta"),
+        sentence_reuse=dbt.ref("rpt_quality_sentence_reuse"),
     )

@@ -284,6 +284,7 @@ def export_release(
     distributions: Any,
     models: Any,
     meta: Mapping,
+    sentence_reuse: Any = None,
 ) -> pa.Table:
     return export.finalize_release(
         staging=to_arrow(staging),
@@ -293,4 +294,5 @@ def export_release(
         distributions=to_arrow(distributions),
         models=to_arrow(models),
         settings=meta,
+        sentence_reuse=to_arrow(sentence_reuse) if sentence_reuse is not None else None,
     )

@@ -164,3 +164,18 @@ def test_card_distributions_are_value_counts_of_the_published_file(built_1k_db):
     # one value per category: no gendered twins such as 'căsătorit' / 'căsătorită'
     assert published["marital_status"].nunique() <= 4
     assert published["ethnicity"].nunique() <= 8
+
+
+def test_offline_release_says_it_is_template_text_with_its_reuse(built_1k_db):  # noqa: F811
+    import json
+
+    from moldova_personas.release.export import TEMPLATE_NOTICE
+
+    release = built_1k_db.parent / "releases" / "tier_1k" / "current"
+    origin = json.loads((release / "metadata.json").read_text(encoding="utf-8"))["text_origin"]
+    assert origin["is_template_text"] is True and origin["notice"] == TEMPLATE_NOTICE
+    assert origin["shared_sentence_share"] > 0.30  # the measured reuse travels with the label
+    card = (release / "README.md").read_text(encoding="utf-8")
+    assert "Template text for pipeline testing, not for model training." in card
+    statistics = json.loads((release / "statistics.json").read_text(encoding="utf-8"))
+    assert statistics["text_origin"] == origin

@@ -215,6 +215,50 @@ CARD_DISTRIBUTIONS = (
 )
 
 
+TEMPLATE_NOTICE = "template text for pipeline testing, not for model training"
+
+
+def text_origin(sentence_reuse: pa.Table | None) -> dict | None:
+    """What the release's text is, from rpt_quality_sentence_reuse's overall row (masked sentence reuse).
+
+    Offline-narrator releases are labelled template text with their measured reuse; LLM releases carry
+    the same figures, which their error gate already held within bounds.
+    """
+    rows = [
+        r for r in (sentence_reuse.to_pylist() if sentence_reuse is not None else []) if r["field"] == "all"
+    ]
+    if not rows:
+        return None
+    row = rows[0]
+    return _clean(
+        {
+            "is_template_text": bool(row["is_template_text"]),
+            "notice": TEMPLATE_NOTICE if row["is_template_text"] else None,
+            "offline_persona_share": row["offline_persona_share"],
+            "shared_sentence_share": row["shared_sentence_share"],
+            "common_sentence_share": row["common_sentence_share"],
+            "top_sentence_persona_share": row["top_sentence_persona_share"],
+        }
+    )
+
+
+def _origin_paragraph(origin: Mapping | None) -> str:
+    if not origin:
+        return ""
+    figures = (
+        f"after masking each persona's names, places and numbers, {_pct(origin['shared_sentence_share'])} of "
+        f"its sentences occur in another persona and {_pct(origin['common_sentence_share'])} in at least 1 % "
+        f"of personas (the most reused sentence is in {_pct(origin['top_sentence_persona_share'])} of them)"
+    )
+    if origin["is_template_text"]:
+        return (
+            f"\n> **{TEMPLATE_NOTICE[0].upper() + TEMPLATE_NOTICE[1:]}.** This release was written by the "
+            f"offline template narrator: {figures}. Use it to test pipelines; for training data, narrate "
+            "with a real LLM.\n"
+        )
+    return f"\nSentence reuse (rpt_quality_sentence_reuse): {figures}.\n"
+
+
 def build_statistics(
     cand: Mapping,
     contract: list[dict],
@@ -222,6 +266,7 @@ def build_statistics(
     fit: list[dict],
     dist: list[dict],
     models: list[dict] | None = None,
+    origin: Mapping | None = None,
 ):
     """The statistics document (deterministic: no timestamps)."""
     distributions: dict[str, list] = {}
@@ -250,6 +295,7 @@ def build_statistics(
                 "completion_tokens": cand["completion_tokens"],
                 "cost_usd": cand["cost_usd"],
             },
+            "text_origin": dict(origin) if origin else None,
             "release_contract": sorted(contract, key=lambda r: r["guard"]),
             "safety": sorted(safety, key=lambda r: r["gate"]),
             "census_fit": sorted(
@@ -411,7 +457,7 @@ tags:
 Synthetic, census-faithful personas of the adult population of the Republic of Moldova, narrated in
 Romanian. Demographics are sampled from the 2024 census (NBS) and LFS tables moved to the adult universe;
 {writers}. Every published persona passed every narration validator. No record describes a real person.
-
+{_origin_paragraph(stats.get("text_origin"))}
 ## Load it
 
 ```python
@@ -529,6 +575,7 @@ def finalize_release(
     distributions: pa.Table,
     models: pa.Table | None = None,
     settings: Mapping | None = None,
+    sentence_reuse: pa.Table | None = None,
 ) -> pa.Table:
     """Document, hash and promote the staged release; refuse when a guard failed (with the reason)."""
     settings = dict(settings or {})
@@ -568,7 +615,10 @@ def finalize_release(
     release_id = f"{cand['tier']}-s{cand['seed']}-{digest.hexdigest()[:12]}"
 
     fit_rows = [r for r in census_fit.to_pylist() if r["tier"] == cand["tier"]]
-    stats = build_statistics(cand, contract_rows, safety_rows, fit_rows, distributions.to_pylist(), counts)
+    origin = text_origin(sentence_reuse)
+    stats = build_statistics(
+        cand, contract_rows, safety_rows, fit_rows, distributions.to_pylist(), counts, origin
+    )
     stats["release_id"] = release_id
     (staging_dir / "statistics.json").write_text(_json(stats), encoding="utf-8")
     (staging_dir / "statistics.md").write_text(statistics_markdown(stats), encoding="utf-8")
@@ -594,6 +644,7 @@ def finalize_release(
         "files": list(DATA_FILES),
         "compat_columns": list(COMPAT_COLUMNS),
         "csv_encoding": "utf-8-sig (UTF-8 with a byte-order mark)",
+        "text_origin": origin,
     }
     (staging_dir / "metadata.json").write_text(_json(metadata), encoding="utf-8")
     write_manifest(staging_dir)
