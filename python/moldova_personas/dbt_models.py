@@ -106,13 +106,15 @@ def tier_list(tiers: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _reference(names: tuple[Any, Any], titles: Any, big_five: Any) -> Reference:
-    """The sampler's reference tables: (first, last) name pools, occupation titles, Big Five parameters."""
+def _reference(names: tuple[Any, Any], titles: Any, big_five: Any, rules: Any) -> Reference:
+    """The sampler's reference tables: (first, last) name pools, occupation titles, Big Five parameters,
+    life-course rules."""
     return Reference(
         first_names=_pandas(names[0]),
         last_names=_pandas(names[1]),
         titles=_pandas(titles),
         big_five_params=_pandas(big_five),
+        life_course_rules=_pandas(rules),
     )
 
 
@@ -129,18 +131,26 @@ def sample_tier(census: tuple[Any, Any], reference: Reference, tier: str, seed: 
 
 
 def tier_cores(
-    tier: str, census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
+    tier: str,
+    census: tuple[Any, Any],
+    names: tuple[Any, Any],
+    titles: Any,
+    big_five: Any,
+    rules: Any,
+    meta: Mapping,
 ) -> pa.Table:
     """Every tier model (models/tiers/<name>.py): the tier it is named after, with the `seed` var."""
-    return sample_tier(census, _reference(names, titles, big_five), tier, meta["seed"], meta["tiers"])
+    reference = _reference(names, titles, big_five, rules)
+    return sample_tier(census, reference, tier, meta["seed"], meta["tiers"])
 
 
 def int_golden_cores(
-    census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
+    census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, rules: Any, meta: Mapping
 ) -> pa.Table:
     """200 fixed cores stratified by region, age group and occupation type (census.golden)."""
     block_ends = tuple(int(row["personas"]) for row in tier_list(meta["tiers"]))
-    return golden_cores(load_census_model(*census), _reference(names, titles, big_five), block_ends)
+    reference = _reference(names, titles, big_five, rules)
+    return golden_cores(load_census_model(*census), reference, block_ends)
 
 
 # -- narration ------------------------------------------------------------------------------------

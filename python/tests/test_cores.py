@@ -33,6 +33,7 @@ REFERENCES = {
     "names_last": "int_names_last_weighted",
     "occupation_titles": "int_occupation_titles_weighted",
     "assumption_big_five_params": "stg_reference__assumption_big_five_params",
+    "assumption_life_course_rules": "stg_assumptions__assumption_life_course_rules",
 }
 
 
@@ -50,6 +51,7 @@ def census(tmp_path_factory):
             "+int_names_first_weighted",
             "+int_names_last_weighted",
             "+int_occupation_titles_weighted",
+            "+stg_assumptions__assumption_life_course_rules",
             "--indirect-selection",
             "cautious",
         ],
@@ -95,7 +97,11 @@ def test_an_incomplete_census_model_table_is_refused_with_the_cell(census):
 def reference(census) -> Reference:
     refs = census["refs"]
     return Reference(
-        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+        refs["names_first"],
+        refs["names_last"],
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
     )
 
 
@@ -268,7 +274,12 @@ def golden_set(census) -> pd.DataFrame:
     names = refs["names_first"], refs["names_last"]
     meta = {"tiers": TIERS}
     return cores.int_golden_cores(
-        census["model"], names, refs["occupation_titles"], refs["assumption_big_five_params"], meta
+        census["model"],
+        names,
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
+        meta,
     ).to_pandas()
 
 
