@@ -22,6 +22,7 @@ from moldova_personas.census.golden import golden_cores
 from moldova_personas.census.inputs import build_inputs
 from moldova_personas.census.occupations import REPORT_COLUMNS, occupation_diversity
 from moldova_personas.census.sampler import CoreSampler, Reference
+from moldova_personas.census.within_group import with_within_group
 from moldova_personas.metrics import quality, safety
 from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 from moldova_personas.narration.runtime import narrate_cores
@@ -212,7 +213,8 @@ def rpt_census_fit(cells: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
     tiers = tier_list(meta["tiers"])
     sizes = {row["name"]: int(row["personas"]) for row in tiers}
     max_deviation = {row["name"]: float(row["max_deviation_pp"]) for row in tiers}
-    return census_fit_report(_pandas(cells), sizes, max_deviation)
+    cells = _pandas(cells)
+    return with_within_group(census_fit_report(cells, sizes, max_deviation), cells, meta["within_group"])
 
 
 def rpt_persona_names(built: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
