@@ -185,6 +185,24 @@ def test_dependencies_people_would_notice(tier_25k):
     assert rate["higher"] > rate["lower_secondary"]
 
 
+def test_life_course_rules_hold_inside_bands(census, tier_25k):
+    """No degree before 21 and no widow at 18, while the 18-24 band keeps its census shares."""
+    c = tier_25k
+    rules = census["refs"]["assumption_life_course_rules"]
+    for rule in rules.itertuples():
+        holders = c.loc[c[rule.attribute] == rule.value, "age"]
+        assert holders.between(rule.min_age, rule.max_age).all(), (rule.attribute, rule.value, holders.min())
+    young = c[c["age_group"] == "18-24"]
+    by_age = (young["education_level"] == "higher").groupby(young["age"]).mean()
+    assert by_age.loc[18:20].max() == 0
+    # a degree grows with age inside the band: about one in five at 22-24 (9 % of the band at 18-24)
+    graduates_22_24 = (c.loc[c["age"].between(22, 24), "education_level"] == "higher").mean()
+    assert 0.12 < graduates_22_24 < 0.30
+    assert by_age.loc[21] < by_age.loc[24]
+    report = census_fit_report(census_fit_cells({"tier_25k": c}, census["targets"]), SIZES, MAX_DEVIATION)
+    assert report["is_within_tolerance"].all()
+
+
 def test_occupations_fit_the_person(census, tier_25k):
     titles = census["refs"]["occupation_titles"]
     report = occupation_diversity({"tier_25k": tier_25k}, titles, {"tier_25k": 25_000}).iloc[0]
