@@ -70,6 +70,7 @@ def main() -> None:
         "+int_names_first_weighted",
         "+int_names_last_weighted",
         "+int_occupation_titles_weighted",
+        "+stg_assumptions__assumption_life_course_rules",
         "--exclude",
         "int_census_model",
         "--indirect-selection",
@@ -85,6 +86,7 @@ def main() -> None:
             ("names_last", "int_names_last_weighted"),
             ("occupation_titles", "int_occupation_titles_weighted"),
             ("assumption_big_five_params", "stg_reference__assumption_big_five_params"),
+            ("assumption_life_course_rules", "stg_assumptions__assumption_life_course_rules"),
         )
     }
     con.close()
@@ -98,7 +100,11 @@ def main() -> None:
     )
     start = time.perf_counter()
     reference = Reference(
-        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+        refs["names_first"],
+        refs["names_last"],
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
     )
     tiers = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
     table = dbt_models.sample_tier(census, reference, "tier_1m", 42, tiers)

@@ -27,6 +27,7 @@ REFS = {
     "names_last": "int_names_last_weighted",
     "occupation_titles": "int_occupation_titles_weighted",
     "assumption_big_five_params": "stg_reference__assumption_big_five_params",
+    "assumption_life_course_rules": "stg_assumptions__assumption_life_course_rules",
 }
 
 
@@ -44,7 +45,11 @@ def main() -> None:
     constraints = con.execute("select * from stg_narration__constraints").to_arrow_table()
     con.close()
     reference = Reference(
-        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+        refs["names_first"],
+        refs["names_last"],
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
     )
     tiers = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
     table = dbt_models.sample_tier(census, reference, args.tier, 42, tiers)

@@ -7,4 +7,5 @@ def model(dbt, session):
     names = dbt.ref("int_names_first_weighted"), dbt.ref("int_names_last_weighted")
     titles = dbt.ref("int_occupation_titles_weighted")
     big_five = dbt.ref("stg_reference__assumption_big_five_params")
-    return tier_cores(dbt.this.identifier, census, names, titles, big_five, dbt.config.get("meta"))
+    rules = dbt.ref("stg_assumptions__assumption_life_course_rules")
+    return tier_cores(dbt.this.identifier, census, names, titles, big_five, rules, dbt.config.get("meta"))

@@ -22,6 +22,7 @@ from moldova_personas.census.golden import golden_cores
 from moldova_personas.census.inputs import build_inputs
 from moldova_personas.census.occupations import REPORT_COLUMNS, occupation_diversity
 from moldova_personas.census.sampler import CoreSampler, Reference
+from moldova_personas.census.within_group import with_within_group
 from moldova_personas.metrics import quality, safety
 from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 from moldova_personas.narration.runtime import narrate_cores
@@ -106,13 +107,15 @@ def tier_list(tiers: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _reference(names: tuple[Any, Any], titles: Any, big_five: Any) -> Reference:
-    """The sampler's reference tables: (first, last) name pools, occupation titles, Big Five parameters."""
+def _reference(names: tuple[Any, Any], titles: Any, big_five: Any, rules: Any) -> Reference:
+    """The sampler's reference tables: (first, last) name pools, occupation titles, Big Five parameters,
+    life-course rules."""
     return Reference(
         first_names=_pandas(names[0]),
         last_names=_pandas(names[1]),
         titles=_pandas(titles),
         big_five_params=_pandas(big_five),
+        life_course_rules=_pandas(rules),
     )
 
 
@@ -129,18 +132,26 @@ def sample_tier(census: tuple[Any, Any], reference: Reference, tier: str, seed: 
 
 
 def tier_cores(
-    tier: str, census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
+    tier: str,
+    census: tuple[Any, Any],
+    names: tuple[Any, Any],
+    titles: Any,
+    big_five: Any,
+    rules: Any,
+    meta: Mapping,
 ) -> pa.Table:
     """Every tier model (models/tiers/<name>.py): the tier it is named after, with the `seed` var."""
-    return sample_tier(census, _reference(names, titles, big_five), tier, meta["seed"], meta["tiers"])
+    reference = _reference(names, titles, big_five, rules)
+    return sample_tier(census, reference, tier, meta["seed"], meta["tiers"])
 
 
 def int_golden_cores(
-    census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, meta: Mapping
+    census: tuple[Any, Any], names: tuple[Any, Any], titles: Any, big_five: Any, rules: Any, meta: Mapping
 ) -> pa.Table:
     """200 fixed cores stratified by region, age group and occupation type (census.golden)."""
     block_ends = tuple(int(row["personas"]) for row in tier_list(meta["tiers"]))
-    return golden_cores(load_census_model(*census), _reference(names, titles, big_five), block_ends)
+    reference = _reference(names, titles, big_five, rules)
+    return golden_cores(load_census_model(*census), reference, block_ends)
 
 
 # -- narration ------------------------------------------------------------------------------------
@@ -202,7 +213,8 @@ def rpt_census_fit(cells: Any, meta: Mapping[str, Any]) -> pd.DataFrame:
     tiers = tier_list(meta["tiers"])
     sizes = {row["name"]: int(row["personas"]) for row in tiers}
     max_deviation = {row["name"]: float(row["max_deviation_pp"]) for row in tiers}
-    return census_fit_report(_pandas(cells), sizes, max_deviation)
+    cells = _pandas(cells)
+    return with_within_group(census_fit_report(cells, sizes, max_deviation), cells, meta["within_group"])
 
 
 def rpt_persona_names(built: Any, meta: Mapping[str, Any]) -> pd.DataFrame:

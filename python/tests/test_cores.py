@@ -33,6 +33,7 @@ REFERENCES = {
     "names_last": "int_names_last_weighted",
     "occupation_titles": "int_occupation_titles_weighted",
     "assumption_big_five_params": "stg_reference__assumption_big_five_params",
+    "assumption_life_course_rules": "stg_assumptions__assumption_life_course_rules",
 }
 
 
@@ -50,6 +51,7 @@ def census(tmp_path_factory):
             "+int_names_first_weighted",
             "+int_names_last_weighted",
             "+int_occupation_titles_weighted",
+            "+stg_assumptions__assumption_life_course_rules",
             "--indirect-selection",
             "cautious",
         ],
@@ -95,7 +97,11 @@ def test_an_incomplete_census_model_table_is_refused_with_the_cell(census):
 def reference(census) -> Reference:
     refs = census["refs"]
     return Reference(
-        refs["names_first"], refs["names_last"], refs["occupation_titles"], refs["assumption_big_five_params"]
+        refs["names_first"],
+        refs["names_last"],
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
     )
 
 
@@ -177,6 +183,24 @@ def test_dependencies_people_would_notice(tier_25k):
     emp = c[c["age"].between(25, 54)]
     rate = emp.groupby("education_level")["employment_status"].apply(lambda s: (s == "employed").mean())
     assert rate["higher"] > rate["lower_secondary"]
+
+
+def test_life_course_rules_hold_inside_bands(census, tier_25k):
+    """No degree before 21 and no widow at 18, while the 18-24 band keeps its census shares."""
+    c = tier_25k
+    rules = census["refs"]["assumption_life_course_rules"]
+    for rule in rules.itertuples():
+        holders = c.loc[c[rule.attribute] == rule.value, "age"]
+        assert holders.between(rule.min_age, rule.max_age).all(), (rule.attribute, rule.value, holders.min())
+    young = c[c["age_group"] == "18-24"]
+    by_age = (young["education_level"] == "higher").groupby(young["age"]).mean()
+    assert by_age.loc[18:20].max() == 0
+    # a degree grows with age inside the band: about one in five at 22-24 (9 % of the band at 18-24)
+    graduates_22_24 = (c.loc[c["age"].between(22, 24), "education_level"] == "higher").mean()
+    assert 0.12 < graduates_22_24 < 0.30
+    assert by_age.loc[21] < by_age.loc[24]
+    report = census_fit_report(census_fit_cells({"tier_25k": c}, census["targets"]), SIZES, MAX_DEVIATION)
+    assert report["is_within_tolerance"].all()
 
 
 def test_occupations_fit_the_person(census, tier_25k):
@@ -268,7 +292,12 @@ def golden_set(census) -> pd.DataFrame:
     names = refs["names_first"], refs["names_last"]
     meta = {"tiers": TIERS}
     return cores.int_golden_cores(
-        census["model"], names, refs["occupation_titles"], refs["assumption_big_five_params"], meta
+        census["model"],
+        names,
+        refs["occupation_titles"],
+        refs["assumption_big_five_params"],
+        refs["assumption_life_course_rules"],
+        meta,
     ).to_pandas()
 
 

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from moldova_personas.census.balanced import combine_keys, draw_grouped
 from moldova_personas.census.fit import AGES, AREAS, FittedModel
+from moldova_personas.census.life_course import age_weights, rule_breaks, split_by_age
 from moldova_personas.census.names import NameTables, draw_names
 from moldova_personas.census.occupations import build_title_table, draw_titles
 from moldova_personas.schema import (
@@ -44,6 +45,7 @@ class Reference:
     last_names: pd.DataFrame  # int_names_last_weighted: ethnicity, last_name_male/_female, probability
     titles: pd.DataFrame  # int_occupation_titles_weighted: one row per title with its weight
     big_five_params: pd.DataFrame  # param_type, trait, trait_2, stratum, value
+    life_course_rules: pd.DataFrame  # attribute, value, min_age, max_age, full_from_age
 
 
 def _cond(table: np.ndarray, n_parent_axes: int) -> np.ndarray:
@@ -100,10 +102,27 @@ class CoreSampler:
         self.p_age = _cond(model.single_age_given_band_sex, 2)  # (sex, band, ages)
         self.p_mt = _cond(model.mother_tongue_given_eth, 1)
         self.p_rel = _cond(model.religion_given_raion_eth, 2)  # (raion x eth, religion)
-        self.p_marital = _cond(model.marital_given_band_sex, 2)
-        # education | area, raion, band, sex: groups area- then raion-major, rounded in that order so
+        # education and marital status by single age inside each band: the band's census shares raked
+        # with the life-course rules' structural zeros (census.life_course), so no degree at 18
+        rules = reference.life_course_rules
+        self.rules = rules
+        age_b_s = np.transpose(self.p_age.reshape(2, n_b, -1), (1, 0, 2))  # (band, sex, ages)
+        marital = split_by_age(
+            model.marital_given_band_sex,
+            age_b_s,
+            age_weights(rules, "marital_status", MARITAL_STATUSES, AGES),
+            "marital status",
+        )  # (band, sex, ages, marital)
+        self.p_marital = _cond(marital, 3)
+        # education | area, raion, band, sex, age: groups area- then raion-major, rounded in that order so
         # every area and every raion keeps its census share (see balanced.round_table)
-        self.p_edu = _cond(np.transpose(model.education_given_raion_band_sex_area, (3, 0, 1, 2, 4)), 4)
+        education = split_by_age(
+            np.transpose(model.education_given_raion_band_sex_area, (3, 0, 1, 2, 4)),
+            age_b_s,
+            age_weights(rules, "education_level", EDUCATION_LEVELS, AGES),
+            "education",
+        )  # (area, raion, band, sex, ages, edu)
+        self.p_edu = _cond(education, 5)
         self.p_emp = _cond(model.employment_given_band_sex_area_edu, 4)
         self.p_isco = _cond(model.isco_given_sex_edu_area, 3)
         self.sizes = {"band": n_b, "eth": n_e}
@@ -165,10 +184,13 @@ class CoreSampler:
             rng,
             in_order=True,
         )
-        marital = self._draw("marital", combine_keys(band, sex, sizes=(n_b, 2)), self.p_marital, carry, rng)
+        n_a = len(AGES)
+        marital = self._draw(
+            "marital", combine_keys(band, sex, age_idx, sizes=(n_b, 2, n_a)), self.p_marital, carry, rng
+        )
         edu = self._draw(
             "education",
-            combine_keys(area, raion, band, sex, sizes=(2, self.n_raion, n_b, 2)),
+            combine_keys(area, raion, band, sex, age_idx, sizes=(2, self.n_raion, n_b, 2, n_a)),
             self.p_edu,
             carry,
             rng,
@@ -188,6 +210,7 @@ class CoreSampler:
                 sex[employed], edu[employed], area[employed], sizes=(2, len(EDUCATION_LEVELS), 2)
             )
             isco[employed] = self._draw("isco", groups, self.p_isco, carry, rng)
+        self._check_rules(AGES[age_idx], edu, marital, emp)
         loc_frame = self.m.localities
         cols = {
             "persona_index": np.arange(start, end, dtype=np.int64),
@@ -223,6 +246,20 @@ class CoreSampler:
         cols["persona_id"] = persona_uuids(self.seed, cols["persona_index"])
         cols["sample_seed"] = np.full(n, self.seed, dtype=np.int64)
         return cols
+
+    def _check_rules(self, age, edu, marital, emp) -> None:
+        """Stop if a drawn core breaks a life-course rule (e.g. a rule the band-level fit cannot keep)."""
+        problems = rule_breaks(
+            {
+                "age": age,
+                "education_level": np.array(EDUCATION_LEVELS, dtype=object)[edu],
+                "marital_status": np.array(MARITAL_STATUSES, dtype=object)[marital],
+                "employment_status": np.array(EMPLOYMENT_STATUSES, dtype=object)[emp],
+            },
+            self.rules,
+        )
+        if problems:
+            raise ValueError("sampled cores break assumption_life_course_rules: " + "; ".join(problems))
 
     def _occupation(self, codes: dict, rng: np.random.Generator) -> dict:
         """A concrete Romanian title within the ISCO group (see census.occupations)."""

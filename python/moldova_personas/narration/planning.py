@@ -40,6 +40,11 @@ CONSTRAINT_CATEGORIES: tuple[str, ...] = (
 ANCHOR_SCOPES = ("locality", "raion", "region", "national")
 _CHILD_WORDS = ("fiu", "fiică", "nepoți", "copil", "copiii", "adolescenți")
 _SPOUSE_WORDS = ("soției", "soțului", "soția", "soțul")
+# Relatives who need the persona to be old enough (any constraint: abroad, or grandchildren left behind):
+# a son or daughter working abroad is 18+ and was born when the parent was about 20 or older (NBS: mean
+# age of mothers at first birth ~25), hence 38; grandchildren need one more generation, hence 45.
+# Word in the constraint's detail -> youngest persona age.
+_KIN_ABROAD_MIN_AGE = {"un fiu": 38, "o fiică": 38, "nepoți": 45}
 
 
 def stable_rng(*parts: object) -> random.Random:
@@ -168,6 +173,8 @@ def _constraint_ok(c: Constraint, core: dict) -> bool:
         return False
     detail = c.detail[0] + " " + c.detail[1]
     if any(w in detail for w in _SPOUSE_WORDS) and core.get("marital_status") != "married":
+        return False
+    if any(w in detail and age < floor for w, floor in _KIN_ABROAD_MIN_AGE.items()):
         return False
     return not (
         core.get("marital_status") == "never_married" and age < 45 and any(w in detail for w in _CHILD_WORDS)
