@@ -56,7 +56,7 @@ def main() -> None:
     import yaml
 
     from moldova_personas import dbt_models
-    from moldova_personas.census.inputs import REQUIRED
+    from moldova_personas.census.inputs import INPUT_RELATIONS
     from moldova_personas.census.sampler import Reference
 
     print(f"machine: {machine()}")
@@ -78,7 +78,7 @@ def main() -> None:
     )
     print(f"setup (seeds + staging, not timed below): {prep:.1f} s")
     con = duckdb.connect(str(DB), read_only=True)
-    frames = {name: con.execute(f"select * from main.stg_{name}").df() for name in REQUIRED}
+    frames = {name: con.execute(f"select * from main.{rel}").df() for name, rel in INPUT_RELATIONS.items()}
     refs = {
         name: con.execute(f"select * from main.{relation}").df()
         for name, relation in (

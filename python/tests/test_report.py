@@ -278,6 +278,7 @@ def _tiny_db(path: Path) -> Path:
             """
         )
         con.execute("create table release_cores as select * from tier_1k")
+        con.execute("create view built_tiers as select * from tier_1k")
     return path
 
 

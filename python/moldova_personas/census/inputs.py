@@ -43,6 +43,11 @@ REQUIRED = (
     "assumptions__assumption_isco_education_compatibility",
     "reference__occupation_titles",
 )
+# The relation each input is read from: its staging view, except the titles, which the fit reads with
+# their weights (int_census_model refs the same relations; tests and benchmarks use this map).
+INPUT_RELATIONS = {name: f"stg_{name}" for name in REQUIRED} | {
+    "reference__occupation_titles": "int_occupation_titles_weighted"
+}
 
 
 def _age_bounds(label: str) -> tuple[int, int]:
