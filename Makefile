@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export LITELLM_LOCAL_MODEL_COST_MAP := True
-DBT := $(BIN)/dbt
+# dbt through a thin entry point that sets SIGINT/SIGTERM handlers on the main thread, so that Ctrl-C or
+# a SIGTERM stops a running narration within seconds, stores the answers of the calls in flight and
+# names the command to resume (moldova_personas/narration/signals.py); otherwise it is dbt's own CLI.
+DBT := $(BIN)/python -m moldova_personas.narration.signals
+export MOLDOVA_RESUME_COMMAND := make $(strip $(MAKECMDGOALS) $(MAKEOVERRIDES))
 SEED ?= 42
 # One line naming the process that holds the DuckDB file (a notebook, DBeaver, another dbt), not a traceback.
 DB_FREE = $(BIN)/python -m moldova_personas.duckdb_lock $${MOLDOVA_DUCKDB_PATH:-moldova_personas.duckdb}
@@ -105,9 +109,22 @@ docs: $(STAMP) ## Generate dbt docs (target/index.html); serve with `make docs-s
 docs-serve: docs ## Serve the dbt docs on http://127.0.0.1:8080
 	$(DBT) docs serve --port 8080
 
+.PHONY: renarrate
+renarrate: $(STAMP) ## Mark personas for the next build to narrate again: IDS=a,b | STATUS=failed | SAFETY=1
+	@test -n "$(IDS)$(STATUS)$(SAFETY)" || { echo "usage: make renarrate IDS=<id,id,...> | STATUS=failed|failed_validation|failed_call|ok | SAFETY=1"; exit 2; }
+	$(BIN)/python -m moldova_personas.narration.renarrate $(if $(IDS),--ids '$(IDS)') \
+		$(if $(STATUS),--status '$(STATUS)') $(if $(filter 1 yes true,$(SAFETY)),--safety)
+
 .PHONY: clean
-clean: ## Remove build outputs (keeps .venv)
-	rm -rf target logs state releases reports moldova_personas.duckdb*
+clean: ## Remove build outputs (keeps .venv and the paid LLM answers in state/: see clean-state)
+	rm -rf target logs releases reports moldova_personas.duckdb*
+	@if [ -d state ]; then echo "kept state/ (LLM answers already paid for; \`make clean-state\` deletes them):"; \
+		$(BIN)/python -m moldova_personas.narration.store summary state 2>/dev/null || true; fi
+
+.PHONY: clean-state
+clean-state: ## Delete the response store state/ (every paid LLM answer): the next run pays for them again
+	@if [ -d state ]; then echo "deleting state/:"; $(BIN)/python -m moldova_personas.narration.store summary state 2>/dev/null || true; fi
+	rm -rf state
 
 .PHONY: help
 help: ## List the tasks

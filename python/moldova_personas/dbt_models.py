@@ -177,15 +177,16 @@ def int_golden_narrated(cores: Any, anchors: Any, constraints: Any, meta: Mappin
 def int_personas_narrated(
     session: Any, cores: Any, anchors: Any, constraints: Any, meta: Mapping[str, Any], this: Any = None
 ) -> pa.Table:
-    """Narrate the release cores; `this` (the incremental table) keeps its finished rows, failed ones
-    are retried."""
-    done = set()
+    """Narrate the release cores that need it; `this` (the incremental table) gives the rows narrated
+    before, of which the runtime keeps the finished ones written by the primary model (see
+    narration.runtime.plan_narration)."""
+    existing = []
     if this is not None:
-        done = {
-            r[0] for r in session.execute(f"select persona_id from {this} where status = 'ok'").fetchall()
-        }
+        query = f"select persona_id, status, model_used from {this}"
+        keys = ("persona_id", "status", "model_used")
+        existing = [dict(zip(keys, row, strict=True)) for row in session.execute(query).fetchall()]
     cores, anchors, constraints = to_arrow(cores), to_arrow(anchors), to_arrow(constraints)
-    return narrate_release(session, cores, anchors, constraints, _narration_meta(meta), done)
+    return narrate_release(session, cores, anchors, constraints, _narration_meta(meta), existing)
 
 
 # -- fit marts ------------------------------------------------------------------------------------

@@ -165,12 +165,3 @@ def real_llm():
 @pytest.fixture()
 def dirs(tmp_path):
     return {"state_dir": str(tmp_path / "state"), "log_dir": str(tmp_path / "logs")}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_routers():
-    from moldova_personas.narration import llm
-
-    llm.reset_routers()
-    yield
-    llm.reset_routers()

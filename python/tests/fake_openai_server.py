@@ -4,11 +4,20 @@ POST /v1/chat/completions answers like a model that follows the prompt: it reads
 from the Romanian prompt text alone (`read_prompt`) and writes the offline narrator's JSON for them.
 Faults are queued per model (consumed one per request) or set sticky per model, through
 POST /admin/faults {"model": "m" | "*", "faults": [fault, ...], "sticky": fault | null}, where a fault is
-{"kind": "ok|500|429|401|slow|reset|malformed|garbage|empty|length|huge|english|russian|missing|extra|
-no_usage", "retry_after": s, "seconds": s} (missing: two fields left out; extra: one key too many; no_usage:
-a valid answer whose response has no usage block, as some local servers send). `closed_port_url()` gives
-a base URL nothing listens on (connection refused). GET /admin/log lists requests (with the
-response_format, max_tokens and body keys each one carried); POST /admin/reset clears faults and log.
+{"kind": "ok|500|503|429|401|403|404|slow|hang|reset|malformed|garbage|empty|length|huge|english|russian|
+missing|extra|no_usage|unsafe|flap", "retry_after": s, "seconds": s}:
+- 401/403: authentication/permission errors (401 echoes the key received, like some providers do);
+- 404: the OpenAI "model does not exist" answer (an unknown model name);
+- slow: answers after `seconds`; hang: never answers (until the client gives up);
+- missing: two fields left out; extra: one key too many; no_usage: a valid answer whose response has no
+  usage block, as some local servers send;
+- unsafe: a valid answer whose text carries a phone number (a critical finding of the safety gate);
+- flap: {"kind": "flap", "fail": "500", "every": 2, "window_s": 120}: for `window_s` seconds from the
+  first request it sees, every `every`-th request of that model fails with `fail`, the others answer;
+  after the window every request answers.
+`closed_port_url()` gives a base URL nothing listens on (connection refused), `unresolvable_url()` one
+whose host name does not resolve (DNS failure). GET /admin/log lists requests (with the response_format,
+max_tokens, body keys and Authorization header each one carried); POST /admin/reset clears faults and log.
 Run standalone: python fake_openai_server.py --port 0 --delay 1.0 (prints the base URL).
 """
 
@@ -39,7 +48,8 @@ RUSSIAN = "Он работает на местном рынке и живёт с
 
 
 # Fault kinds answered without a chat completion (errors, resets, non-JSON bodies); all others get one.
-ERROR_KINDS = {"500", "429", "401", "reset", "garbage", "malformed"}
+ERROR_KINDS = {"500", "503", "429", "401", "403", "404", "reset", "garbage", "malformed", "hang"}
+UNSAFE_SENTENCE = " Pentru o programare, oricine îl poate suna la +373 69 123 456."
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,6 +156,9 @@ class FakeOpenAIServer:
         self.faults: dict[str, list[dict[str, Any]]] = {}
         self.sticky: dict[str, dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
+        self._flap: dict[str, dict[str, float]] = {}  # per model: window start, requests seen
+        # per model: (match on "text" of the user message or prompt "hash", value, sticky fault)
+        self.rules: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -199,9 +212,19 @@ class FakeOpenAIServer:
 
     # -- admin (HTTP, and Python helpers calling it) --------------------------------------------------
     def set_faults(
-        self, model: str, faults: list[dict[str, Any]] | None = None, sticky: dict | None = None
+        self,
+        model: str,
+        faults: list[dict[str, Any]] | None = None,
+        sticky: dict | None = None,
+        when: str | None = None,
+        when_hash: str | None = None,
     ) -> None:
-        body = json.dumps({"model": model, "faults": faults or [], "sticky": sticky}).encode()
+        """Queue `faults` (one per request) and/or set a `sticky` fault for `model`; with `when`, the
+        sticky fault applies only to requests whose user message contains that text (one persona), with
+        `when_hash` only to the prompt of that prompt_hash."""
+        body = json.dumps(
+            {"model": model, "faults": faults or [], "sticky": sticky, "when": when, "when_hash": when_hash}
+        ).encode()
         req = urllib.request.Request(
             f"{self.admin}/faults", data=body, method="POST", headers={"content-type": "application/json"}
         )
@@ -219,6 +242,10 @@ class FakeOpenAIServer:
         data = await request.json()
         with self._lock:
             model = data.get("model", "*")
+            if data.get("when") or data.get("when_hash"):
+                match = ("hash", data["when_hash"]) if data.get("when_hash") else ("text", data["when"])
+                self.rules.setdefault(model, []).append((*match, data.get("sticky") or {"kind": "ok"}))
+                return web.json_response({"ok": True})
             if data.get("faults") is not None:
                 self.faults[model] = list(data.get("faults") or [])
             if "sticky" in data:
@@ -226,6 +253,7 @@ class FakeOpenAIServer:
                     self.sticky[model] = data["sticky"]
                 else:
                     self.sticky.pop(model, None)
+                self._flap.pop(model, None)
         return web.json_response({"ok": True})
 
     async def _reset(self, request: web.Request) -> web.Response:
@@ -233,6 +261,8 @@ class FakeOpenAIServer:
             self.faults.clear()
             self.sticky.clear()
             self.log.clear()
+            self._flap.clear()
+            self.rules.clear()
         return web.json_response({"ok": True})
 
     async def _get_log(self, request: web.Request) -> web.Response:
@@ -243,13 +273,28 @@ class FakeOpenAIServer:
         return web.json_response({"object": "list", "data": [{"id": "fake", "object": "model"}]})
 
     # -- chat --------------------------------------------------------------------------------------
-    def _next_fault(self, model: str) -> dict[str, Any]:
+    def _next_fault(self, model: str, user: str = "", digest: str = "") -> dict[str, Any]:
         with self._lock:
+            for on, value, fault in self.rules.get(model, []) + self.rules.get("*", []):
+                if (on == "text" and value in user) or (on == "hash" and value == digest):
+                    return fault
             for key in (model, "*"):
                 queue = self.faults.get(key)
                 if queue:
                     return queue.pop(0)
-            return self.sticky.get(model) or self.sticky.get("*") or {"kind": "ok"}
+            fault = self.sticky.get(model) or self.sticky.get("*") or {"kind": "ok"}
+            if fault.get("kind") == "flap":
+                fault = self._flap_fault(model, fault)
+            return fault
+
+    def _flap_fault(self, model: str, fault: dict[str, Any]) -> dict[str, Any]:
+        """Every `every`-th request fails while the window lasts (caller holds the lock)."""
+        state = self._flap.setdefault(model, {"start": time.monotonic(), "n": 0})
+        state["n"] += 1
+        in_window = time.monotonic() - state["start"] < float(fault.get("window_s", 120))
+        if in_window and state["n"] % int(fault.get("every", 2)) == 0:
+            return {"kind": str(fault.get("fail", "500")), "flap": True}
+        return {"kind": "ok", "flap": True}
 
     @staticmethod
     def _content(kind: str, messages: list[dict[str, Any]]) -> tuple[str, str]:
@@ -268,6 +313,8 @@ class FakeOpenAIServer:
             fields.pop("hobbies_and_interests_list")
         if kind == "extra":
             fields["notes"] = "text în plus"
+        if kind == "unsafe":
+            fields["professional_persona"] = fields["professional_persona"] + UNSAFE_SENTENCE
         if kind == "huge":
             fields["cultural_background"] = fields["cultural_background"] * 400
         content = json.dumps(fields, ensure_ascii=False)
@@ -282,7 +329,8 @@ class FakeOpenAIServer:
         model = body.get("model", "")
         messages = body.get("messages", [])
         digest = _prompt_hash(messages)  # same key as the client's response store
-        fault = self._next_fault(model)
+        user = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
+        fault = self._next_fault(model, user, digest)
         kind = str(fault.get("kind", "ok"))
         entry = {
             "model": model,
@@ -294,6 +342,7 @@ class FakeOpenAIServer:
             "response_format": body.get("response_format"),
             "max_tokens": body.get("max_tokens"),
             "body_keys": sorted(body),
+            "auth": request.headers.get("Authorization"),
         }
         with self._lock:
             self.log.append(entry)
@@ -305,10 +354,13 @@ class FakeOpenAIServer:
         if remaining > 0:
             await asyncio.sleep(remaining)
         if kind == "slow":
-            await asyncio.sleep(float(fault.get("seconds", 30)))
-        if kind == "500":
+            await _sleep_while_connected(request, float(fault.get("seconds", 30)))
+        if kind == "hang":  # never answers: the client's timeout (or its cancellation) ends the request
+            await _sleep_while_connected(request, float(fault.get("seconds", 3600)))
+            return web.json_response({"error": {"message": "gave up", "type": "timeout"}}, status=504)
+        if kind in ("500", "503"):
             return web.json_response(
-                {"error": {"message": "internal error", "type": "server_error"}}, status=500
+                {"error": {"message": "internal error", "type": "server_error"}}, status=int(kind)
             )
         if kind == "429":
             headers = {"Retry-After": str(fault.get("retry_after", 1))}
@@ -328,6 +380,22 @@ class FakeOpenAIServer:
                     }
                 },
                 status=401,
+            )
+        if kind == "403":
+            return web.json_response(
+                {"error": {"message": "This key has no access to the model", "type": "permission_denied"}},
+                status=403,
+            )
+        if kind == "404":
+            return web.json_response(
+                {
+                    "error": {
+                        "message": f"The model `{model}` does not exist or you do not have access to it.",
+                        "type": "invalid_request_error",
+                        "code": "model_not_found",
+                    }
+                },
+                status=404,
             )
         if kind == "reset":
             request.transport.close()  # type: ignore[union-attr]
@@ -360,6 +428,16 @@ class FakeOpenAIServer:
         return response
 
 
+async def _sleep_while_connected(request: web.Request, seconds: float) -> None:
+    """Wait `seconds`, or until the client hangs up (so stopping the server never waits on it)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return
+        await asyncio.sleep(min(0.05, max(0.0, end - time.monotonic())))
+
+
 def closed_port_url() -> str:
     """An OpenAI base URL on 127.0.0.1 where nothing listens: every connection is refused."""
     import socket
@@ -368,6 +446,11 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v1"
+
+
+def unresolvable_url() -> str:
+    """An OpenAI base URL whose host name cannot resolve (`.invalid` is reserved by RFC 2606)."""
+    return "http://moldova-personas-no-such-host.invalid/v1"
 
 
 def main() -> None:

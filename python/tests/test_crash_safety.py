@@ -98,7 +98,7 @@ def _run_and_kill(server, dirs, when: str) -> None:
 
     def watch() -> None:
         for line in child.stderr:  # type: ignore[union-attr]
-            if line.startswith("[narrate"):
+            if line.startswith("[narrate") and "checkpoint:" in line:
                 progress_seen.set()
 
     threading.Thread(target=watch, daemon=True).start()

@@ -1,4 +1,5 @@
-"""Router, providers and attempt log over real HTTP (fake server) and the offline CustomLLM."""
+"""The gateway (fallbacks, breakers, backoff, error classes, prices), providers and attempt log over real
+HTTP through litellm (fake server), and the offline CustomLLM."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import make_cores
 
+from moldova_personas.narration import llm
 from moldova_personas.narration.attempt_log import SPEC_KEYS
 from moldova_personas.narration.runtime import narrate_cores
 from moldova_personas.narration.settings import MissingApiKeyError, load_settings
@@ -49,7 +51,7 @@ def _key(monkeypatch):
     monkeypatch.setenv("MOLDOVA_FAKE_KEY", KEY)
 
 
-def test_offline_50_cores_through_router(dirs):
+def test_offline_50_cores_through_the_gateway(dirs):
     cores = make_cores(50)
     t = narrate_cores(cores, {**dirs, "progress": False, "max_concurrency": 8})
     assert t.num_rows == 50
@@ -92,54 +94,68 @@ def test_env_selects_provider(monkeypatch):
     monkeypatch.setenv("MOLDOVA_LLM_FAST", "openai/qwen2.5")
     monkeypatch.setenv("MOLDOVA_LLM_FAST_API_BASE", "http://127.0.0.1:8000/v1")
     s = load_settings({})
-    assert s.creative.api_key_env == "DASHSCOPE_API_KEY" and s.fast.api_key_env is None
+    assert s.creative.api_key_env == "DASHSCOPE_API_KEY" and s.creative.needs_key
+    # an api_base: the provider's usual variable is sent when set, and may be unset (a local server)
+    assert s.fast.api_key_env == "OPENAI_API_KEY" and not s.fast.needs_key
     assert s.balanced.model == "offline/narrator"
+    assert s.chain() == ["creative", "fast"]  # offline aliases leave the chain of a real provider
+    assert load_settings({"allow_offline_fallback": True}).chain() == [
+        "creative",
+        "balanced",
+        "fast",
+        "offline",
+    ]
     monkeypatch.delenv("DASHSCOPE_API_KEY", raising=False)
     with pytest.raises(MissingApiKeyError, match="DASHSCOPE_API_KEY"):
         s.check_keys()
 
 
 def test_circuit_breaker_fallback_chain_and_recovery(server, dirs):
+    # allowed_fails=1: the 2nd consecutive failure opens creative's breaker; balanced answers meanwhile
+    s = fake_settings(server, dirs, allowed_fails=1)
     server.set_faults("creative-m", sticky={"kind": "500"})
-    t = narrate_cores(make_cores(6), fake_settings(server, dirs))
+    t = narrate_cores(make_cores(6), s)
     assert set(t.column("model_used").to_pylist()) == {"openai/balanced-m"}
+    assert set(t.column("primary_model").to_pylist()) == {"openai/creative-m"}
     creative_calls = [r for r in server.requests() if r["model"] == "creative-m"]
-    assert len(creative_calls) == 2  # allowed_fails=1: the 2nd failure opens the breaker
+    assert len(creative_calls) == 2
     server.set_faults("balanced-m", sticky={"kind": "500"})
-    t = narrate_cores(make_cores(9)[6:], fake_settings(server, dirs))
+    t = narrate_cores(make_cores(9)[6:], s)
     assert set(t.column("model_used").to_pylist()) == {"openai/fast-m"}
+    # the whole chain failing: with the opt-in the offline narrator writes the personas
     server.set_faults("fast-m", sticky={"kind": "429", "retry_after": 0})
-    t = narrate_cores(make_cores(11)[9:], fake_settings(server, dirs))
+    t = narrate_cores(make_cores(11)[9:], {**s, "allow_offline_fallback": True, "call_retries": 0})
     assert set(t.column("model_used").to_pylist()) == {"offline/narrator"}
     assert set(t.column("status").to_pylist()) <= {"ok", "failed_validation"}
-    # recovery: faults cleared, cooldown (2 s) expires, the primary answers again
+    # recovery: faults cleared, cooldown (2 s) over, the primary gets its traffic back
     server.reset()
     time.sleep(2.3)
-    t = narrate_cores(make_cores(13)[11:], fake_settings(server, dirs))
+    t = narrate_cores(make_cores(13)[11:], s)
     assert set(t.column("model_used").to_pylist()) == {"openai/creative-m"}
 
 
-def test_timeout_and_connection_errors_fall_back(server, dirs):
+def test_transient_errors_are_retried_on_the_primary_and_logged(server, dirs):
+    # a timeout, a reset connection and a cut body, then answers: the primary keeps the persona, each
+    # failed attempt is a row of the attempt log with its class
     server.set_faults(
         "creative-m", faults=[{"kind": "slow", "seconds": 5}, {"kind": "reset"}, {"kind": "malformed"}]
     )
-    t = narrate_cores(
-        make_cores(3),
-        fake_settings(
-            server,
-            dirs,
-            creative={
-                "model": "openai/creative-m",
-                "api_base": server.url,
-                "api_key_env": "MOLDOVA_FAKE_KEY",
-                "timeout_s": 1,
-            },
-            allowed_fails=5,
-        ),
-    )
-    assert t.num_rows == 3
-    assert set(t.column("model_used").to_pylist()) <= {"openai/balanced-m", "openai/creative-m"}
-    assert "openai/balanced-m" in t.column("model_used").to_pylist()
+    s = fake_settings(server, dirs, allowed_fails=5)
+    s["creative"] = {**s["creative"], "timeout_s": 1}
+    t = narrate_cores(make_cores(1), s)
+    assert t.column("model_used").to_pylist() == ["openai/creative-m"]
+    lines = log_lines(dirs)
+    assert [(x["status"], x["error_class"]) for x in lines] == [
+        ("error", "timeout"),
+        ("error", "connection"),
+        ("error", "bad_response"),
+        ("success", None),
+    ]
+    assert [x["attempt"] for x in lines] == [1, 2, 3, 4]
+    # spent retries hand the persona to the next alias
+    server.set_faults("creative-m", sticky={"kind": "503"})
+    t = narrate_cores(make_cores(2)[1:], fake_settings(server, dirs, allowed_fails=5, call_retries=1))
+    assert t.column("model_used").to_pylist() == ["openai/balanced-m"]
 
 
 def test_429_retry_after_is_respected(server, dirs):
@@ -155,24 +171,23 @@ def test_429_retry_after_is_respected(server, dirs):
     assert elapsed >= 1.2
 
 
-def test_unrecoverable_call_keeps_row(server, dirs):
-    server.set_faults("creative-m", sticky={"kind": "401"})
-    s = fake_settings(server, dirs, fallback_order=["creative"], call_retries=1)
-    t = narrate_cores(make_cores(2), s)
-    rows = t.to_pylist()
-    assert [r["status"] for r in rows] == ["failed_call", "failed_call"]
-    assert all(r["persona"] is None and r["failure_reason"] for r in rows)
+def test_secret_never_written(server, dirs, capfd):
+    # the server echoes the key in its 401 message: masked in the stop message, logs, rows and state
+    from moldova_personas.narration.runtime import NarrationStopped
 
-
-def test_secret_never_written(server, dirs):
-    # the server echoes the key in its 401 message: it must be masked in logs, rows and state
-    server.set_faults("creative-m", sticky={"kind": "401"})
-    narrate_cores(make_cores(2), fake_settings(server, dirs, allowed_fails=5))  # falls back, succeeds
+    server.set_faults("balanced-m", sticky={"kind": "401"})  # a broken fallback leaves the chain
+    server.set_faults("creative-m", faults=[{"kind": "500"}] * 2)
     t = narrate_cores(
-        make_cores(4)[2:], fake_settings(server, dirs, fallback_order=["creative"], call_retries=0)
+        make_cores(3), fake_settings(server, dirs, allowed_fails=5, call_retries=0, progress=True)
     )
-    assert set(t.column("status").to_pylist()) == {"failed_call"}
-    assert KEY not in json.dumps(t.to_pylist(), default=str)
+    assert set(t.column("model_used").to_pylist()) <= {"openai/creative-m", "openai/fast-m"}
+    server.set_faults("creative-m", sticky={"kind": "401"})
+    with pytest.raises(NarrationStopped) as info:
+        narrate_cores(make_cores(5)[3:], fake_settings(server, dirs, fallback_order=["creative"]))
+    assert KEY not in str(info.value) and "401" not in str(info.value)
+    assert "MOLDOVA_FAKE_KEY" in str(info.value)
+    out = capfd.readouterr()
+    assert KEY not in out.out + out.err and "taken out of the chain" in out.err
     files = [
         f
         for f in list(Path(dirs["log_dir"]).rglob("*")) + list(Path(dirs["state_dir"]).rglob("*"))
@@ -181,31 +196,67 @@ def test_secret_never_written(server, dirs):
     assert len(files) >= 2
     for f in files:
         assert KEY.encode() not in f.read_bytes(), f
-    errors = [line["error"] for line in log_lines(dirs) if line["status"] == "fail"]
-    assert errors and all("401" in e or "uthentication" in e for e in errors)
-    assert all("[SECRET]" in e or "[API_KEY]" in e for e in errors), errors
+    errors = [line["error"] for line in log_lines(dirs) if line["error_class"] == "auth"]
+    assert errors and all("[SECRET]" in e or "[API_KEY]" in e for e in errors), errors
 
 
-def test_comma_separated_api_base_is_a_load_balanced_pool(fake_server):
-    """Two servers behind one alias: the Router spreads calls over both (scale-out against a pool)."""
-    from moldova_personas.narration.llm import build_router
-    from moldova_personas.narration.settings import load_settings
+def test_comma_separated_api_base_is_a_pool_of_servers(server, dirs):
+    """Two servers behind one alias: calls are spread over both (scale-out against a pool)."""
+    from fake_openai_server import FakeOpenAIServer
 
-    url = fake_server.url
-    settings = load_settings(
-        {"progress": False},
-        env={"MOLDOVA_LLM_CREATIVE": "openai/pool-model", "MOLDOVA_LLM_API_BASE": f"{url},{url}/"},
-    )
-    router = build_router(settings)
-    pool = [d for d in router.model_list if d["model_name"] == "creative"]
-    assert len(pool) == 2
-    assert {d["litellm_params"]["api_base"] for d in pool} == {url, f"{url}/"}
-    assert len({d["model_info"]["id"] for d in pool}) == 2
+    other = FakeOpenAIServer(delay=0.05).start()
+    try:
+        server.delay = 0.05
+        s = fake_settings(server, dirs, max_concurrency=4, fallback_order=["creative"])
+        s["creative"] = {**s["creative"], "api_base": f"{server.url},{other.url}"}
+        t = narrate_cores(make_cores(12), s)
+        assert set(t.column("status").to_pylist()) == {"ok"}
+        mine, theirs = len(server.requests()), len(other.requests())
+        assert mine + theirs == 12 and mine >= 3 and theirs >= 3, (mine, theirs)
+    finally:
+        other.stop()
+
+
+def test_error_classes_over_http(server):
+    """Every fault the fake server injects, as litellm raises it over HTTP, gets its class."""
+    from fake_openai_server import closed_port_url, unresolvable_url
+
+    s = load_settings(fake_settings(server, {}, call_retries=0))
+
+    async def failing_class(kind: str | None, base: str | None = None, timeout: float = 3.0) -> str:
+        if kind:
+            server.set_faults("creative-m", faults=[{"kind": kind}])
+        alias = s.creative.model_copy(update={"api_base": base or server.url, "timeout_s": timeout})
+        deployment = llm.deployments_of("creative", alias, s)[0]
+        try:
+            await llm.litellm.acompletion(
+                messages=[{"role": "user", "content": "x"}], **deployment.call_kwargs()
+            )
+        except Exception as exc:  # noqa: BLE001
+            return llm.classify(exc)
+        return "answered"
+
+    cases = {
+        "401": "auth",
+        "403": "permission",
+        "404": "model_not_found",
+        "429": "rate_limit",
+        "500": "server_error",
+        "503": "server_error",
+        "reset": "connection",
+        "malformed": "bad_response",
+        "garbage": "bad_response",
+    }
+    got = {kind: llm.run(failing_class(kind)) for kind in cases}
+    assert got == cases
+    assert llm.run(failing_class("hang", timeout=0.5)) == "timeout"
+    assert llm.run(failing_class(None, base=closed_port_url())) == "connection"
+    assert llm.run(failing_class(None, base=unresolvable_url())) == "dns"
 
 
 def test_cost_from_configured_and_litellm_prices(server, dirs):
-    """A configured price is applied per token (llm._own_price_cost); a model in litellm's price map keeps
-    litellm's own cost calculation. Both over real HTTP; the rows and the attempt log agree."""
+    """A configured price is applied per token (registered with litellm.register_model); a model in
+    litellm's price map keeps litellm's own. Both over real HTTP; the rows and the attempt log agree."""
     import litellm
 
     priced = fake_settings(server, dirs)

@@ -177,5 +177,6 @@ def test_attempt_log_masks_pii_and_secrets(tmp_path):
         "error",
         "model",
         "cost_usd",
+        "error_class",
     ]
     assert mask_text("are 45 de ani și 2 copii, anul 2024") == "are 45 de ani și 2 copii, anul 2024"

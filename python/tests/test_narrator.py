@@ -438,11 +438,11 @@ def test_the_offline_provider_reads_the_spec_from_the_call_not_the_prompt():
     from moldova_personas.narration.settings import load_settings
 
     settings = load_settings({}, env={})
-    router = llm.get_router(settings)
+    gateway = llm.Gateway(settings)
     c, p = CORES[7], PLANS[7]
     messages, _ = render_messages(c, p)
     spec = build_spec(c, p, None, 1)
-    result = llm.run(llm.acomplete(router, settings, messages, {"persona_id": c["persona_id"]}, spec=spec))
+    result = llm.run(gateway.complete(messages, {"persona_id": c["persona_id"]}, spec=spec))
     assert result.error is None and result.model_used == "offline/narrator"
     assert result.text == answer(spec) == answer(build_spec(c, p, None, 1))  # the narrator's own text
     # tokens by litellm's tokenizer (its default for a model it does not know), not a bytes/4 estimate
@@ -452,5 +452,5 @@ def test_the_offline_provider_reads_the_spec_from_the_call_not_the_prompt():
     )
     assert result.completion_tokens > len(result.text.encode("utf-8")) / 4
     # without the spec the provider says what is missing instead of guessing from the prompt
-    missing = llm.run(llm.acomplete(router, settings, messages, {"persona_id": c["persona_id"]}))
+    missing = llm.run(gateway.complete(messages, {"persona_id": c["persona_id"]}))
     assert missing.text is None and "needs the persona's spec in the call's metadata" in missing.error

@@ -39,6 +39,7 @@ final as (
         constraint_categories,
         anchors_used,
         error,
+        error_class,
         filename as log_file
     from attempts
     where run_id is not null and persona_id is not null

@@ -1,4 +1,10 @@
-"""Attempt log: one JSON line per generation attempt (metrics spec keys + `model`, `cost_usd`).
+"""Attempt log: one JSON line per attempt (metrics spec keys + `model`, `cost_usd`, `error_class`).
+
+An attempt is a generation (status success, repair, or fail when it was the last) or a failed call to a
+provider (status error: retried or handed to the next alias; fail when the persona ends without text).
+`attempt` numbers a persona's lines within one run, 1, 2, ...; `error_class` says what failed: a
+provider error class of `llm.classify` (auth, permission, model_not_found, dns, config, rate_limit,
+server_error, timeout, connection, bad_response, bad_request, other), or parse / validation.
 
 Every string is masked (e-mails, Moldovan phone numbers, API keys/tokens, DB URLs, and the exact values
 of configured key variables) before it is written; each line is flushed as it happens.
@@ -35,7 +41,7 @@ SPEC_KEYS = (
     "anchors_used",
     "error",
 )
-EXTRA_KEYS = ("model", "cost_usd")
+EXTRA_KEYS = ("model", "cost_usd", "error_class")
 LOG_KEYS = SPEC_KEYS + EXTRA_KEYS
 
 
@@ -88,6 +94,7 @@ class AttemptLog:
             "constraint_categories": [],
             "anchors_used": [],
             "error": None,
+            "error_class": None,
         }
         record.update(fields)
         record = {key: record.get(key) for key in LOG_KEYS}

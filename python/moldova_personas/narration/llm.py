@@ -1,20 +1,21 @@
-"""The only module importing litellm: offline provider, Router, one process-wide event loop thread.
+"""The only module importing litellm: the offline provider, the gateway to the providers, one event loop.
+
+litellm is used through its public API only: `litellm.acompletion` with every option passed per call,
+`litellm.custom_provider_map` (documented registration of a custom provider), its exception classes,
+`litellm.get_llm_provider`, `litellm.get_model_info`, `litellm.supports_response_schema`,
+`litellm.token_counter` and `litellm.register_model` (documented custom prices). Nothing of litellm is
+patched or subclassed beyond `CustomLLM`, which is how litellm asks for a custom provider to be written.
 
 - `OfflineNarrator`: a litellm CustomLLM (sync + async) under provider `offline`; it reads the persona's
   spec (prompts.build_spec) from the call's litellm metadata, never from the prompt, and answers with
   `offline.narrator.write_fields(spec)` as JSON text; its token counts come from litellm's tokenizer.
 - `response_format_of(alias)`: the answer's JSON schema (answer.py) as `response_format` where litellm
   says the model supports it, or as the alias's output_mode says.
-- `build_router(settings)`: Router with fallbacks along `settings.chain()` (creative -> balanced -> fast
-  -> offline), per-deployment timeouts, num_retries=0, circuit breaker (allowed_fails + cooldown_time;
-  an alias comes back by itself once its cooldown expires).
-- `get_router(settings)`: that Router, or `OfflineDirect` when every alias is offline (same interface,
-  still `litellm.acompletion` with the custom provider, without the Router's ~2-3 ms of bookkeeping).
-- CPU per call: the offline provider declares a nominal cost (no price lookup / zero-cost diagnostic),
-  real deployments without a litellm price get explicit per-token prices, and the Router's sync success
-  callback is dropped (it made litellm run its sync logging on a thread for every async call).
-- `acomplete(...)`: one call through the router; on a failure of the whole chain that is retryable
-  (429, 5xx, timeout, connection) it backs off, honouring Retry-After, up to `settings.call_retries`.
+- `Gateway(settings)`: one run's way to the providers. Fallbacks along `settings.chain()` (creative ->
+  balanced -> fast, offline only by opt-in), one circuit breaker per server, backoff retries of transient
+  errors, error classes, a stop of the run on configuration errors of the primary, counters for the
+  provider summary and the calls in flight for the progress line. Every failed HTTP attempt is returned
+  with the result (`LLMResult.failures`), so the attempt log gets one row per failure.
 - `run(coro)`: runs a coroutine on the single event loop thread (litellm's logging state breaks when
   several loops call it in parallel, e.g. two dbt threads each calling asyncio.run()).
 """
@@ -22,30 +23,27 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import functools
-import json
+import itertools
 import os
+import random
+import socket
+import sys
 import threading
 import time
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-# OpenAI-compatible calls (provider `openai`, any api_base) through litellm's own HTTP handler (httpx on
-# litellm's aiohttp transport) instead of the OpenAI SDK: the SDK's request transform and response model
-# construction cost ~5 ms of CPU per call. Read by litellm at each call; "False" in the env opts out.
-os.environ.setdefault("EXPERIMENTAL_OPENAI_BASE_LLM_HTTP_HANDLER", "True")
 
 import litellm  # noqa: E402
-from litellm import CustomLLM, Router  # noqa: E402
-from litellm.litellm_core_utils.litellm_logging import Logging as LiteLLMLogging  # noqa: E402
-from litellm.types.router import AllowedFailsPolicy  # noqa: E402
+from litellm import CustomLLM  # noqa: E402
 from litellm.types.utils import Choices, Message, ModelResponse, Usage  # noqa: E402
 
 from moldova_personas.narration.answer import response_format  # noqa: E402
-from moldova_personas.narration.settings import ALIASES, ModelAlias, NarrationSettings  # noqa: E402
+from moldova_personas.narration.settings import ModelAlias, NarrationSettings  # noqa: E402
 
 T = TypeVar("T")
 litellm.suppress_debug_info = True
@@ -58,37 +56,9 @@ OFFLINE_NOMINAL_COST_USD = 1e-12
 # --------------------------------------------------------------------------------------------------
 # One event loop thread per process
 # --------------------------------------------------------------------------------------------------
+LOOP_THREAD = "moldova-llm-loop"
 _loop: asyncio.AbstractEventLoop | None = None
 _loop_lock = threading.Lock()
-
-
-class _InlineLiteLLMExecutor(concurrent.futures.ThreadPoolExecutor):
-    """Default executor of the LLM loop: runs litellm's `completion()` inline, anything else on threads.
-
-    `litellm.acompletion` hands the synchronous `completion()` to `loop.run_in_executor(None, ...)` for
-    every call; for async-capable providers that only builds the request and returns a coroutine (~3-4
-    ms of CPU). On a thread it fights the loop thread for the GIL (each hand-over can wait for the 5 ms
-    switch interval) and adds a thread hop per call; inline it is plain CPU on the loop thread. Every
-    other job (e.g. `getaddrinfo`) keeps a real thread, so nothing that may block runs on the loop.
-    """
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:  # type: ignore[override]
-        if _is_litellm_completion(fn) and not args and not kwargs:
-            future: concurrent.futures.Future = concurrent.futures.Future()
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller, like a thread would
-                future.set_exception(exc)
-            return future
-        return super().submit(fn, *args, **kwargs)
-
-
-def _is_litellm_completion(fn: Any) -> bool:
-    """True for litellm's `partial(ctx.run, partial(litellm.main.completion, ...))`."""
-    if not isinstance(fn, functools.partial) or not fn.args:
-        return False
-    inner = fn.args[0]
-    return isinstance(inner, functools.partial) and inner.func is litellm.main.completion
 
 
 def event_loop() -> asyncio.AbstractEventLoop:
@@ -97,7 +67,6 @@ def event_loop() -> asyncio.AbstractEventLoop:
     with _loop_lock:
         if _loop is None or _loop.is_closed():
             loop = asyncio.new_event_loop()
-            loop.set_default_executor(_InlineLiteLLMExecutor(thread_name_prefix="moldova-llm-io"))
             ready = threading.Event()
 
             def _serve() -> None:
@@ -105,7 +74,7 @@ def event_loop() -> asyncio.AbstractEventLoop:
                 loop.call_soon(ready.set)
                 loop.run_forever()
 
-            threading.Thread(target=_serve, name="moldova-llm-loop", daemon=True).start()
+            threading.Thread(target=_serve, name=LOOP_THREAD, daemon=True).start()
             ready.wait()
             _loop = loop
         return _loop
@@ -114,7 +83,7 @@ def event_loop() -> asyncio.AbstractEventLoop:
 def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """Run `coro` on the process-wide loop and wait for its result (from any thread but that one)."""
     loop = event_loop()
-    if threading.current_thread().name == "moldova-llm-loop":
+    if threading.current_thread().name == LOOP_THREAD:
         raise RuntimeError("llm.run() called from the LLM loop thread; await the coroutine instead")
     return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
 
@@ -191,24 +160,218 @@ _offline_handler = OfflineNarrator()
 
 
 def register_offline_provider() -> None:
-    """Register provider `offline` once (litellm reads custom providers from a module-level map)."""
+    """Register provider `offline` once, the documented way (litellm reads `custom_provider_map`)."""
     if not any(item.get("provider") == "offline" for item in litellm.custom_provider_map):
         litellm.custom_provider_map = [
             *litellm.custom_provider_map,
             {"provider": "offline", "custom_handler": _offline_handler},
         ]
-    if "offline" not in litellm.provider_list:
-        litellm.provider_list.append("offline")  # type: ignore[arg-type]
-    from litellm.utils import custom_llm_setup
-
-    custom_llm_setup()
 
 
 # --------------------------------------------------------------------------------------------------
-# Router
+# Error classes
 # --------------------------------------------------------------------------------------------------
-# model_info flag of deployments whose per-token prices this config sets (see _own_price_cost).
-OWN_PRICE_KEY = "moldova_own_price"
+# A configuration error: retrying cannot help; on the primary it stops the run.
+FATAL_CLASSES = ("auth", "permission", "model_not_found", "dns", "config")
+# Worth a backoff retry (and counted by the circuit breaker).
+TRANSIENT_CLASSES = ("rate_limit", "server_error", "timeout", "connection", "bad_response")
+# About this one request (e.g. a 400 for this prompt): not retried, the next alias may take it.
+REQUEST_CLASSES = ("bad_request", "other")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and the chain of its causes/contexts."""
+    out: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
+def _status(exc: BaseException) -> int | None:
+    code = getattr(exc, "status_code", None)
+    try:
+        return int(code) if code is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def classify(exc: BaseException) -> str:
+    """Error class of a failed call: one of FATAL_CLASSES, TRANSIENT_CLASSES or REQUEST_CLASSES.
+
+    litellm reports a refused connection and an unresolvable host alike ("Connection error.", status
+    500); the chain of causes tells them apart (socket.gaierror is a DNS failure)."""
+    chain = _causes(exc)
+    names = {type(e).__name__ for e in chain}
+    text = str(exc)
+    if any(isinstance(e, socket.gaierror) for e in chain) or "ClientConnectorDNSError" in names:
+        return "dns"
+    if isinstance(exc, litellm.Timeout | asyncio.TimeoutError | TimeoutError) or "APITimeoutError" in names:
+        return "timeout"
+    status = _status(exc)
+    if isinstance(exc, litellm.AuthenticationError) or status == 401:
+        return "auth"
+    if isinstance(exc, litellm.PermissionDeniedError) or status == 403:
+        return "permission"
+    if isinstance(exc, litellm.NotFoundError) or status == 404:
+        return "model_not_found"
+    if isinstance(exc, litellm.RateLimitError) or status == 429:
+        return "rate_limit"
+    if "LLM Provider NOT provided" in text:
+        return "config"
+    if (
+        isinstance(exc, litellm.APIConnectionError)
+        or "APIConnectionError" in names
+        or any(isinstance(e, ConnectionError) for e in chain)
+    ):
+        return "connection"
+    if isinstance(exc, litellm.BadRequestError) or status in (400, 413, 422):
+        return "bad_request"
+    if status in (408, 409) or (status is not None and status >= 500):
+        # a 200 with a body that is not a chat completion (a proxy's error page, a cut JSON) comes back
+        # from litellm as a 500 naming the parse problem
+        if "Expecting value" in text or "invalid response" in text.lower() or "JSONDecodeError" in names:
+            return "bad_response"
+        return "server_error"
+    return "other"
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """Seconds from a Retry-After / retry-after-ms header of the failed response, if any."""
+    headers: Any = getattr(exc, "litellm_response_headers", None)
+    if headers is None:
+        response = getattr(exc, "response", None)
+        headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    try:
+        if headers.get("retry-after-ms"):
+            return float(headers.get("retry-after-ms")) / 1000
+        value = headers.get("retry-after") or headers.get("Retry-After")
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def error_text(exc: BaseException) -> str:
+    """'ExceptionName: message', without litellm's repeated prefixes, at most 600 characters."""
+    text = " ".join(str(exc).split())
+    for prefix in ("litellm.", f"{type(exc).__name__}: "):
+        text = text.removeprefix(prefix)
+    return f"{type(exc).__name__}: {text.removeprefix(type(exc).__name__ + ': ')}"[:600]
+
+
+class FatalProviderError(RuntimeError):
+    """A configuration error of the primary (or a provider that never answers): the run stops.
+
+    `str()` is one line naming the alias, the model and the setting to fix."""
+
+    def __init__(self, line: str, failures: list[AttemptFailure] | None = None) -> None:
+        super().__init__(line)
+        self.failures = failures or []
+
+
+def alias_env(name: str) -> str:
+    return f"MOLDOVA_LLM_{name.upper()}"
+
+
+def fix_hint(name: str, alias: ModelAlias, cls: str, api_base: str | None) -> str:
+    """One line: what failed for which alias/model, and the setting to change."""
+    where = f"alias '{name}' ({alias.model}" + (f" at {api_base})" if api_base else ")")
+    base_var = f"MOLDOVA_LLM_API_BASE (or {alias_env(name)}_API_BASE)"
+    key_var = alias.api_key_env
+    if cls in ("auth", "permission"):
+        what = "rejected the API key" if cls == "auth" else "refused access to the model with this key"
+        if key_var and os.environ.get(key_var, "").strip():
+            fix = f"put a valid key in {key_var}"
+        elif key_var:
+            fix = f"export {key_var}=<your key> (it is unset, so no key was sent)"
+        else:
+            fix = "name the variable holding the key in MOLDOVA_LLM_API_KEY_ENV"
+        return f"{where}: the provider {what}. Fix: {fix}."
+    if cls == "model_not_found":
+        listing = f" (the server lists its models at {api_base.rstrip('/')}/models)" if api_base else ""
+        return (
+            f"{where}: the provider does not know model {alias.model.split('/', 1)[-1]!r}. "
+            f"Fix: {alias_env(name)}=<provider>/<model>{listing}."
+        )
+    if cls == "dns":
+        host = urlparse(api_base).hostname if api_base else "the provider's host"
+        return f"{where}: host {host!r} does not resolve (DNS). Fix: {base_var}, or the network/DNS."
+    if cls == "connection":
+        return (
+            f"{where}: nothing answers there (connection refused or reset on every call, none ever "
+            f"succeeded). Fix: start the server, or point {base_var} at it."
+        )
+    if cls == "config":
+        return f"{where}: litellm cannot call this model string. Fix: {alias_env(name)}=<provider>/<model>."
+    return f"{where}: {cls}."
+
+
+# --------------------------------------------------------------------------------------------------
+# Deployments and circuit breakers
+# --------------------------------------------------------------------------------------------------
+class Breaker:
+    """Circuit breaker of one server: opens after `allowed_fails` + 1 consecutive transient failures,
+    keeps the server out for `cooldown_s`, then lets one probe call through; a success closes it, a
+    failure opens it again. Consecutive, not per minute: a server failing every other call stays in."""
+
+    def __init__(self, allowed_fails: int, cooldown_s: float) -> None:
+        self.allowed_fails = allowed_fails
+        self.cooldown_s = cooldown_s
+        self.failures = 0
+        self.open_until = 0.0  # 0: closed
+        self.probing = False
+        self.openings = 0
+
+    def is_closed(self) -> bool:
+        return self.open_until == 0.0
+
+    def can_probe(self, now: float) -> bool:
+        return not self.is_closed() and now >= self.open_until and not self.probing
+
+    def success(self) -> None:
+        self.failures, self.open_until, self.probing = 0, 0.0, False
+
+    def failure(self, now: float) -> bool:
+        """Count a transient failure; True when this one opened the breaker."""
+        self.failures += 1
+        was_probe, self.probing = self.probing, False
+        if was_probe or (self.is_closed() and self.failures > self.allowed_fails):
+            self.open_until = now + self.cooldown_s
+            self.openings += 1
+            return True
+        return False
+
+    def release_probe(self) -> None:
+        """A probe that ended without a verdict (cancelled, or a request-level error)."""
+        self.probing = False
+
+
+@dataclass
+class Deployment:
+    """One server of an alias (a comma-separated api_base is a pool of servers)."""
+
+    alias: str
+    conf: ModelAlias
+    api_base: str | None
+    params: dict[str, Any]
+    breaker: Breaker
+    in_flight: int = 0
+
+    def call_kwargs(self) -> dict[str, Any]:
+        """Per-call litellm options; the key is read from the environment now, never stored."""
+        kwargs = dict(self.params)
+        env = self.conf.api_key_env
+        key = os.environ.get(env, "").strip() if env else ""
+        if key:
+            kwargs["api_key"] = key
+        elif not self.conf.is_offline and self.conf.provider not in ("ollama", "ollama_chat"):
+            kwargs["api_key"] = "no-key"  # a local OpenAI-compatible server ignores it; the SDK needs one
+        return kwargs
 
 
 def output_mode_of(alias: ModelAlias) -> str:
@@ -230,51 +393,34 @@ def response_format_of(alias: ModelAlias) -> dict[str, Any] | None:
     return response_format(output_mode_of(alias))
 
 
-def _deployment(name: str, settings: NarrationSettings) -> dict[str, Any]:
-    alias = settings.alias(name)
+def call_params(alias: ModelAlias) -> dict[str, Any]:
+    """litellm options of one call to this alias (without messages, api_base and key)."""
     params: dict[str, Any] = {
         "model": alias.model,
         "timeout": alias.timeout_s,
-        "stream_timeout": alias.timeout_s,
-        "max_retries": 0,
+        "max_retries": 0,  # retries are the gateway's, so each failed attempt is seen and logged
         "temperature": alias.temperature,
         "max_tokens": alias.max_tokens,
-        "drop_params": True,
     }
-    model_info: dict[str, Any] = {"id": name}
-    price = _price_per_token(alias)
-    if price is not None:
-        # In model_info, the Router registers the prices once, under the deployment id. As
-        # litellm_params they would be re-registered on every call (litellm.register_model rebuilds
-        # its lower-cased copy of the whole price map each time: ~4 ms of CPU per call).
-        model_info["input_cost_per_token"], model_info["output_cost_per_token"] = price
-        model_info[OWN_PRICE_KEY] = True  # priced here: cost = tokens x these prices (_own_price_cost)
+    if not alias.is_offline:
+        params["drop_params"] = True
     fmt = response_format_of(alias)
     if fmt is not None:
         params["response_format"] = fmt
-    if alias.api_base:
-        params["api_base"] = alias.api_base
-    if alias.api_key_env:
-        params["api_key"] = f"os.environ/{alias.api_key_env}"  # resolved by litellm from the env
-    elif alias.provider not in ("offline", "ollama", "ollama_chat"):
-        params["api_key"] = "no-key"  # local OpenAI-compatible servers ignore it; the SDK requires one
-    return {"model_name": name, "litellm_params": params, "model_info": model_info}
+    return params
 
 
-def _deployments(name: str, settings: NarrationSettings) -> list[dict[str, Any]]:
-    """One deployment per server of the alias: a comma-separated api_base is a pool of servers (several
-    vLLM/Ollama instances) that the Router load-balances, each with its own circuit breaker."""
-    base = _deployment(name, settings)
-    servers = [b.strip() for b in str(base["litellm_params"].get("api_base") or "").split(",") if b.strip()]
-    if len(servers) <= 1:
-        return [base]
-    pool = []
-    for i, server in enumerate(servers):
-        params = {**base["litellm_params"], "api_base": server}
-        pool.append(
-            {**base, "litellm_params": params, "model_info": {**base["model_info"], "id": f"{name}-{i}"}}
-        )
-    return pool
+def deployments_of(name: str, alias: ModelAlias, settings: NarrationSettings) -> list[Deployment]:
+    """One deployment per server of the alias (comma-separated api_base = a pool of servers)."""
+    servers = [b.strip() for b in str(alias.api_base or "").split(",") if b.strip()] or [None]
+    out = []
+    for server in servers:
+        params = call_params(alias)
+        if server:
+            params["api_base"] = server
+        breaker = Breaker(settings.allowed_fails, settings.cooldown_time_s)
+        out.append(Deployment(name, alias, server, params, breaker))
+    return out
 
 
 def _known_price(model: str) -> bool:
@@ -285,185 +431,50 @@ def _known_price(model: str) -> bool:
     return bool(info.get("input_cost_per_token") or info.get("output_cost_per_token"))
 
 
-def _price_per_token(alias: Any) -> tuple[float, float] | None:
-    """Explicit per-token prices for the deployment: the configured ones, or an explicit zero for a model
-    litellm has no price for (a local server). Without them litellm runs its zero-cost diagnostic on
-    every response (~3 ms of CPU per call); None keeps litellm's own price map."""
-    if alias.price_per_1k_prompt_usd is not None or alias.price_per_1k_completion_usd is not None:
-        return (alias.price_per_1k_prompt_usd or 0.0) / 1000, (
-            alias.price_per_1k_completion_usd or 0.0
-        ) / 1000
-    if alias.provider == "offline" or _known_price(alias.model):
-        return None
-    return 0.0, 0.0
-
-
-def _own_price_cost(litellm_cost: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap litellm's Logging.response_cost_calculator: for a deployment whose per-token prices this
-    config sets (model_info[OWN_PRICE_KEY]), the cost is prompt tokens x input price + completion tokens
-    x output price, which is what litellm's generic path computes for such a model after ~2 ms of CPU
-    (price-map lookups, tool/cache/reasoning breakdowns, zero-cost diagnostics). Every other call,
-    including models priced by litellm's own map, goes through litellm unchanged.
-    python/tests/test_llm_router.py checks the recorded cost over real HTTP."""
-
-    @functools.wraps(litellm_cost)
-    def response_cost_calculator(self: Any, result: Any, cache_hit: bool | None = None, **kwargs: Any) -> Any:
-        info = (getattr(self, "litellm_params", None) or {}).get("model_info") or {}
-        usage = getattr(result, "usage", None)
-        hit = cache_hit if cache_hit is not None else self.model_call_details.get("cache_hit", False)
-        if info.get(OWN_PRICE_KEY) and usage is not None and not hit:
-            prompt, completion = (
-                getattr(usage, "prompt_tokens", 0) or 0,
-                getattr(usage, "completion_tokens", 0) or 0,
-            )
-            return prompt * info["input_cost_per_token"] + completion * info["output_cost_per_token"]
-        return litellm_cost(self, result, cache_hit=cache_hit, **kwargs)
-
-    response_cost_calculator.__wrapped_by_moldova__ = True  # type: ignore[attr-defined]
-    return response_cost_calculator
-
-
-if not getattr(LiteLLMLogging.response_cost_calculator, "__wrapped_by_moldova__", False):
-    LiteLLMLogging.response_cost_calculator = _own_price_cost(LiteLLMLogging.response_cost_calculator)
-
-
-class _Router(Router):
-    """litellm's Router minus per-call TPM/RPM accounting, which this runtime never configures.
-
-    `_increment_deployment_usage` runs twice per successful call and deep-copies the deployment's model
-    info (~2-3 ms of CPU per call) only to find that no tpm/rpm limit is set. Deployments built by
-    `_deployment` carry no tpm/rpm/itpm/otpm, so it returns at once; success counting for the circuit
-    breaker (`increment_deployment_successes_for_current_minute`) is untouched.
-    """
-
-    _limited: dict[str, bool]
-
-    async def _increment_deployment_usage(self, **kwargs: Any) -> str | None:  # type: ignore[override]
-        deployment_id = str(kwargs.get("deployment_id"))
-        limited = self.__dict__.setdefault("_limited", {})
-        if deployment_id not in limited:
-            deployment = self.get_deployment(model_id=deployment_id)
-            limited[deployment_id] = deployment is None or _has_limits(deployment.model_dump())
-        if not limited[deployment_id]:
-            return None
-        return await super()._increment_deployment_usage(**kwargs)
-
-
-_LIMIT_KEYS = ("tpm", "rpm", "itpm", "otpm", "input_tpm", "output_tpm")
-
-
-def _has_limits(deployment: dict[str, Any]) -> bool:
-    parts = [deployment, deployment.get("litellm_params") or {}, deployment.get("model_info") or {}]
-    return any(part.get(key) is not None for part in parts for key in _LIMIT_KEYS)
-
-
-def build_router(settings: NarrationSettings) -> Router:
-    """A Router with one deployment per alias of the chain, fallbacks and a circuit breaker."""
-    register_offline_provider()
-    chain = settings.chain()
-    fallbacks = [{chain[i]: chain[i + 1 :]} for i in range(len(chain) - 1)]
-    kwargs: dict[str, Any] = {}
-    if settings.allowed_fails == litellm.allowed_fails:
-        # The router treats its global default as 'unset' (no cooldown): say it through a policy.
-        n = settings.allowed_fails
-        kwargs["allowed_fails_policy"] = AllowedFailsPolicy(
-            BadRequestErrorAllowedFails=n,
-            AuthenticationErrorAllowedFails=n,
-            TimeoutErrorAllowedFails=n,
-            RateLimitErrorAllowedFails=n,
-            ContentPolicyViolationErrorAllowedFails=n,
-            InternalServerErrorAllowedFails=n,
-        )
-    else:
-        kwargs["allowed_fails"] = settings.allowed_fails
-    router = _Router(
-        model_list=[d for name in chain for d in _deployments(name, settings)],
-        fallbacks=fallbacks,
-        num_retries=0,
-        retry_after=0,
-        timeout=max(settings.alias(n).timeout_s for n in chain),
-        cooldown_time=settings.cooldown_time_s,
-        **kwargs,
-    )
-    _drop_sync_success_callback(router)
-    return router
-
-
-def _drop_sync_success_callback(router: Router) -> None:
-    """Every call here is async: the Router's async success callback already counts successes for the
-    circuit breaker. Its sync twin only double-counts them, and a sync success callback makes litellm run
-    the whole sync logging path on a thread pool for every async call (~3-5 ms of CPU, fighting the event
-    loop thread for the GIL)."""
-    hook = router.sync_deployment_callback_on_success
-    litellm.success_callback = [cb for cb in litellm.success_callback if cb != hook]
-
-
-class OfflineDirect:
-    """Stand-in for the Router when every alias of the chain is the offline provider.
-
-    Fallbacks and cooldowns are pointless there (the chain cannot fail over to anything else), and the
-    Router costs ~2-3 ms of CPU per call in bookkeeping; the call still goes through
-    `litellm.acompletion` and the `offline` custom provider.
-    """
-
-    def __init__(self, settings: NarrationSettings) -> None:
-        register_offline_provider()
-        alias = settings.alias(settings.primary)
-        self.alias_name = settings.primary
-        self.params = {"model": alias.model, "max_retries": 0, "timeout": alias.timeout_s}
-
-    async def acompletion(self, model: str, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
-        response = await litellm.acompletion(messages=messages, **self.params, **kwargs)
-        response._hidden_params["model_id"] = self.alias_name
-        return response
-
-
-def all_offline(settings: NarrationSettings) -> bool:
-    """True when every alias of the chain uses the offline provider."""
-    return all(settings.alias(name).provider == "offline" for name in settings.chain())
-
-
-_routers: dict[str, Any] = {}
-
-
-def _router_key(settings: NarrationSettings) -> str:
-    """What the Router depends on: the chain's aliases, primary, breaker settings (not dirs, seed...)."""
-    return json.dumps(
+def register_prices(alias: ModelAlias) -> None:
+    """Configured per-token prices go to litellm once (documented `register_model`), so its own cost
+    calculation uses them; models litellm prices itself keep its price map."""
+    if alias.price_per_1k_prompt_usd is None and alias.price_per_1k_completion_usd is None:
+        return
+    provider = alias.provider
+    litellm.register_model(
         {
-            "chain": [[name, settings.alias(name).model_dump(mode="json")] for name in settings.chain()],
-            "primary": settings.primary,
-            "allowed_fails": settings.allowed_fails,
-            "cooldown_time_s": settings.cooldown_time_s,
-        },
-        sort_keys=True,
+            alias.model: {
+                "input_cost_per_token": (alias.price_per_1k_prompt_usd or 0.0) / 1000,
+                "output_cost_per_token": (alias.price_per_1k_completion_usd or 0.0) / 1000,
+                "litellm_provider": provider,
+                "mode": "chat",
+            }
+        }
     )
 
 
-def get_router(settings: NarrationSettings) -> Router | OfflineDirect:
-    """Router cached per chain configuration (cooldown state survives between batches of one process).
-
-    Keyed on the router's own settings only: batches that differ in state/log dirs, seed or tier share
-    one Router. Every Router appends its callbacks to litellm's global lists and each success runs all
-    of them, so a Router per batch would make every call pay for every earlier batch's Router.
-    An all-offline chain gets `OfflineDirect` (same interface, no Router bookkeeping).
-    """
-    key = _router_key(settings)
-    if key not in _routers:
-        _routers[key] = OfflineDirect(settings) if all_offline(settings) else build_router(settings)
-    return _routers[key]
-
-
-def reset_routers() -> None:
-    """Forget cached routers and unhook their callbacks from litellm's global lists (tests)."""
-    for router in _routers.values():
-        if isinstance(router, Router):
-            router.discard()
-    _routers.clear()
+def preflight(name: str, alias: ModelAlias) -> None:
+    """Raise FatalProviderError before any call when litellm cannot route the model string."""
+    if alias.is_offline:
+        return
+    try:
+        litellm.get_llm_provider(alias.model, api_base=(alias.api_base or "").split(",")[0] or None)
+    except Exception as exc:  # noqa: BLE001 - litellm raises BadRequestError for unknown providers
+        raise FatalProviderError(
+            fix_hint(name, alias, "config", alias.api_base) + f" ({error_text(exc)[:200]})"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------------
-# Calls
+# Results and counters
 # --------------------------------------------------------------------------------------------------
+@dataclass
+class AttemptFailure:
+    """One failed HTTP attempt (one row of the attempt log)."""
+
+    alias: str
+    model: str
+    error_class: str
+    message: str
+    latency_ms: int
+
+
 @dataclass
 class LLMResult:
     """Outcome of one logical call (after fallbacks and backoff)."""
@@ -478,132 +489,331 @@ class LLMResult:
     finish_reason: str | None
     error: str | None
     retries: int = 0
+    error_class: str | None = None
+    failures: list[AttemptFailure] = field(default_factory=list)
 
 
-RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
+@dataclass
+class AliasStats:
+    """Counters of one alias for the provider summary."""
+
+    model: str
+    calls: int = 0
+    successes: int = 0
+    fallback_answers: int = 0  # calls answered by this alias for a persona another alias failed first
+    cancelled: int = 0  # calls abandoned because the run stopped
+    failures: Counter = field(default_factory=Counter)
+    first_message: dict[str, str] = field(default_factory=dict)
+    disabled: str | None = None  # why the alias was taken out of the chain for the rest of the run
 
 
-def _status(exc: BaseException) -> int | None:
-    code = getattr(exc, "status_code", None)
-    try:
-        return int(code) if code is not None else None
-    except (TypeError, ValueError):
-        return None
+# --------------------------------------------------------------------------------------------------
+# Gateway
+# --------------------------------------------------------------------------------------------------
+class Gateway:
+    """One run's way to the providers (see the module docstring). Use on the event loop thread."""
 
+    def __init__(self, settings: NarrationSettings, secrets: list[str] | None = None) -> None:
+        from moldova_personas.narration.attempt_log import mask_text
 
-def is_retryable(exc: BaseException) -> bool:
-    """429, 5xx, timeouts and connection errors are worth a backoff retry; 4xx (auth, bad request) not."""
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | asyncio.TimeoutError):
-        return True
-    code = _status(exc)
-    return code in RETRYABLE_STATUS or (code is not None and code >= 500)
+        self.settings = settings
+        self.chain = settings.chain()
+        self.primary = self.chain[0]
+        self._mask = lambda text: mask_text(text, secrets or settings.secret_values())
+        register_offline_provider()
+        self.deployments: dict[str, list[Deployment]] = {}
+        for name in self.chain:
+            alias = settings.alias(name)
+            preflight(name, alias)
+            register_prices(alias)
+            self.deployments[name] = deployments_of(name, alias, settings)
+        self.stats = {name: AliasStats(settings.alias(name).model) for name in self.chain}
+        self.all_offline = all(settings.alias(n).is_offline for n in self.chain)
+        self.has_offline = any(settings.alias(n).is_offline for n in self.chain)
+        self._slots = asyncio.Semaphore(settings.max_concurrency)
+        self._ids = itertools.count()
+        self.in_flight: dict[int, tuple[float, str]] = {}  # call id -> (monotonic start, alias)
+        self.waiting_for_breaker = 0
+        self.started = time.monotonic()
+        self.last_answer = self.started
 
+    # -- introspection for the progress line and the summary -----------------------------------
+    def oldest_in_flight_s(self) -> float:
+        now = time.monotonic()
+        return max((now - t for t, _ in self.in_flight.values()), default=0.0)
 
-def retry_after_s(exc: BaseException) -> float | None:
-    """Seconds from a Retry-After / retry-after-ms header of the failed response, if any."""
-    headers: Any = getattr(exc, "litellm_response_headers", None)
-    if headers is None:
-        response = getattr(exc, "response", None)
-        headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    try:
-        if headers.get("retry-after-ms"):
-            return float(headers.get("retry-after-ms")) / 1000
-        value = headers.get("retry-after") or headers.get("Retry-After")
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
+    def slow_in_flight(self) -> int:
+        """Calls waiting longer than half of their alias' timeout."""
+        now = time.monotonic()
+        return sum(now - t > self.settings.alias(name).timeout_s / 2 for t, name in self.in_flight.values())
 
+    def failures_by_class(self) -> Counter:
+        total: Counter = Counter()
+        for stats in self.stats.values():
+            total.update(stats.failures)
+        return total
 
-def _cost(settings: NarrationSettings, alias: str | None, response: Any, pt: int, ct: int) -> float:
-    hidden = getattr(response, "_hidden_params", None) or {}
-    cost = hidden.get("response_cost")
-    if cost:
-        return float(cost)
-    conf = settings.alias(alias) if alias in ALIASES else None
-    if conf is None:
-        return 0.0
-    return pt / 1000 * (conf.price_per_1k_prompt_usd or 0.0) + ct / 1000 * (
-        conf.price_per_1k_completion_usd or 0.0
-    )
+    def breaker_openings(self, name: str) -> int:
+        return sum(d.breaker.openings for d in self.deployments[name])
 
-
-def _error_text(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text[:600]
-
-
-async def acomplete(
-    router: Router,
-    settings: NarrationSettings,
-    messages: list[dict[str, Any]],
-    metadata: dict[str, Any] | None = None,
-    spec: dict[str, Any] | None = None,
-) -> LLMResult:
-    """One narration call through the router (fallbacks inside), with own backoff for retryable errors.
-
-    `spec` (prompts.build_spec) travels in the call's metadata when the chain holds the offline narrator,
-    its only reader; real providers get the rendered messages alone."""
-    started = time.perf_counter()
-    retries = 0
-    metadata = dict(metadata or {})
-    if spec is not None and any(settings.alias(a).provider == "offline" for a in settings.chain()):
-        metadata[SPEC_KEY] = spec
-    while True:
-        try:
-            response = await router.acompletion(model=settings.primary, messages=messages, metadata=metadata)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a result
-            if retries < settings.call_retries and is_retryable(exc):
-                delay = min(settings.backoff_max_s, settings.backoff_base_s * 2**retries)
-                hinted = retry_after_s(exc)
-                if hinted is not None:
-                    delay = min(settings.backoff_max_s, max(hinted, 0.0))
-                retries += 1
-                await asyncio.sleep(delay)
+    def summary_lines(self) -> list[str]:
+        """The provider summary printed at the end of a run."""
+        lines = []
+        for name in self.chain:
+            s = self.stats[name]
+            if self.settings.alias(name).is_offline and not s.calls:
                 continue
-            return LLMResult(
-                text=None,
-                model_used=None,
-                alias_used=None,
-                latency_ms=round((time.perf_counter() - started) * 1000),
-                prompt_tokens=0,
-                completion_tokens=0,
-                cost_usd=0.0,
-                finish_reason=None,
-                error=_error_text(exc),
-                retries=retries,
+            fails = ", ".join(f"{cls} {n}" for cls, n in s.failures.most_common()) or "none"
+            line = f"  {name} ({s.model}): {s.calls} calls, {s.successes} answered, failures: {fails}"
+            if s.cancelled:
+                line += f", {s.cancelled} cancelled when the run stopped"
+            line += f"; breaker opened {self.breaker_openings(name)}x"
+            if name != self.primary:
+                line += f"; answered {s.fallback_answers} calls as a fallback"
+            if s.disabled:
+                line += f"; taken out of the chain: {s.disabled}"
+            lines.append(line)
+            for cls, msg in s.first_message.items():
+                lines.append(f"    first {cls}: {msg}")
+        return lines
+
+    # -- choosing a server ----------------------------------------------------------------------
+    def _pick(self, name: str, now: float) -> Deployment | None:
+        """A server of the alias that may take a call now: a closed breaker (least busy), else one
+        whose cooldown is over (a probe)."""
+        if self.stats[name].disabled:
+            return None
+        pool = self.deployments[name]
+        closed = [d for d in pool if d.breaker.is_closed()]
+        if closed:
+            return min(closed, key=lambda d: d.in_flight)
+        for d in pool:
+            if d.breaker.can_probe(now):
+                d.breaker.probing = True
+                return d
+        return None
+
+    def _next_opening(self) -> float:
+        """Monotonic time at which some open breaker of the chain lets a probe through."""
+        times = [
+            d.breaker.open_until
+            for name in self.chain
+            if not self.stats[name].disabled
+            for d in self.deployments[name]
+            if not d.breaker.is_closed()
+        ]
+        return min(times, default=time.monotonic())
+
+    # -- one call -------------------------------------------------------------------------------
+    async def complete(
+        self,
+        messages: list[dict[str, Any]],
+        metadata: dict[str, Any] | None = None,
+        spec: dict[str, Any] | None = None,
+    ) -> LLMResult:
+        """One narration call. Each alias of the chain in turn gets up to 1 + call_retries attempts:
+        a transient error (5xx, 429, timeout, connection) is retried on the same alias with backoff;
+        the next alias takes over when those are spent, when the error is not transient, or while the
+        alias' breaker is open (it is down). So a flapping primary keeps its traffic and fallbacks serve
+        outages. When only aliases with an open breaker have attempts left, the call waits for their
+        probe (an outage of a few minutes costs time, not personas); nothing answering for
+        stall_abort_s stops the run.
+
+        `spec` (prompts.build_spec) travels in the call's metadata when the chain holds the offline
+        narrator, its only reader; real providers get the rendered messages alone."""
+        started = time.perf_counter()
+        metadata = dict(metadata or {})
+        if spec is not None and self.has_offline:
+            metadata[SPEC_KEY] = spec
+        failures: list[AttemptFailure] = []
+        left = dict.fromkeys(self.chain, self.settings.call_retries + 1)  # attempts left per alias
+        last_cls: str | None = None
+        last_exc: BaseException | None = None
+        while True:
+            progressed = False
+            for name in self.chain:
+                while left[name] > 0 and not self.stats[name].disabled:
+                    outcome = await self._attempt(name, messages, metadata, failures)
+                    if outcome is None:  # breaker open: the next alias, maybe this one again later
+                        break
+                    progressed = True
+                    left[name] -= 1
+                    if isinstance(outcome, LLMResult):
+                        outcome.failures = failures
+                        outcome.retries = len(failures)
+                        if name != self.primary:
+                            self.stats[name].fallback_answers += 1
+                        return outcome
+                    last_cls, last_exc = outcome
+                    if last_cls not in TRANSIENT_CLASSES:
+                        left[name] = 0
+                    elif left[name] > 0:
+                        used = self.settings.call_retries + 1 - left[name]
+                        await asyncio.sleep(self._backoff(used, last_exc))
+            if all(left[n] == 0 or self.stats[n].disabled for n in self.chain):
+                self._check_unreachable(failures)
+                return self._failed(started, failures, last_cls, last_exc, len(failures))
+            if not progressed:
+                await self._wait_for_breaker(failures)
+
+    def _backoff(self, tries: int, exc: BaseException | None) -> float:
+        """Delay before retry number `tries` (1, 2, ...): doubling from backoff_base_s, or the server's
+        Retry-After, capped at backoff_max_s, with 10 % jitter."""
+        delay = self.settings.backoff_base_s * 2 ** (tries - 1)
+        hinted = retry_after_s(exc) if exc is not None else None
+        if hinted is not None:
+            delay = max(hinted, 0.0)
+        return min(self.settings.backoff_max_s, delay) * (1 + 0.1 * random.random())  # noqa: S311
+
+    async def _attempt(
+        self,
+        name: str,
+        messages: list[dict[str, Any]],
+        metadata: dict[str, Any] | None,
+        failures: list[AttemptFailure],
+    ) -> LLMResult | tuple[str, BaseException] | None:
+        """One HTTP attempt on a server of the alias: the result, (error class, exception) after
+        counting it, or None when no server of the alias may take a call (breaker open). The server is
+        chosen once the slot is held: a breaker opened while this call waited for its slot is seen."""
+        stats = self.stats[name]
+        async with self._slots:
+            d = self._pick(name, time.monotonic())
+            if d is None:
+                return None
+            call_id = next(self._ids)
+            t0 = time.perf_counter()
+            self.in_flight[call_id] = (time.monotonic(), name)
+            d.in_flight += 1
+            stats.calls += 1
+            try:
+                response = await litellm.acompletion(
+                    messages=messages, metadata=dict(metadata or {}), **d.call_kwargs()
+                )
+            except asyncio.CancelledError:
+                d.breaker.release_probe()
+                stats.cancelled += 1
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure is classified and logged
+                return self._failure(d, exc, failures, round((time.perf_counter() - t0) * 1000))
+            finally:
+                d.in_flight -= 1
+                self.in_flight.pop(call_id, None)
+        d.breaker.success()
+        stats.successes += 1
+        self.last_answer = time.monotonic()
+        return self._result(d, response, t0, messages)
+
+    def _failure(
+        self, d: Deployment, exc: BaseException, failures: list[AttemptFailure], latency_ms: int
+    ) -> tuple[str, BaseException]:
+        name, stats = d.alias, self.stats[d.alias]
+        cls = classify(exc)
+        message = self._mask(error_text(exc))
+        stats.failures[cls] += 1
+        stats.first_message.setdefault(cls, message[:300])
+        failures.append(AttemptFailure(name, d.conf.model, cls, message, latency_ms))
+        if cls in TRANSIENT_CLASSES:
+            d.breaker.failure(time.monotonic())
+        else:
+            d.breaker.release_probe()
+        if cls in FATAL_CLASSES:
+            line = fix_hint(name, d.conf, cls, d.api_base)
+            if name == self.primary:
+                raise FatalProviderError(line, failures)
+            if not stats.disabled:  # a broken fallback leaves the chain, loudly, once
+                stats.disabled = f"{cls}: {line}"
+                print(f"[narrate] fallback taken out of the chain: {line}", file=sys.stderr, flush=True)
+        return cls, exc
+
+    def _check_unreachable(self, failures: list[AttemptFailure]) -> None:
+        """A call spent its retries and the primary never answered in this run, refusing connections:
+        nothing listens at its api_base (a configuration error, after ~15 s of backoff)."""
+        primary = self.primary
+        if self.stats[primary].successes == 0 and any(
+            f.alias == primary and f.error_class == "connection" for f in failures
+        ):
+            d = self.deployments[primary][0]
+            raise FatalProviderError(fix_hint(primary, d.conf, "connection", d.api_base), failures)
+
+    async def _wait_for_breaker(self, failures: list[AttemptFailure]) -> None:
+        """Only servers cooling down are left for this call: wait for the first probe slot (a probe in
+        flight is waited for in steps of 0.2 s), or stop the run when nothing has answered for
+        stall_abort_s."""
+        now = time.monotonic()
+        silent = now - self.last_answer
+        if silent > self.settings.stall_abort_s:
+            name, model = self.primary, self.settings.alias(self.primary).model
+            seen = ", ".join(f"{c} {n}" for c, n in self.failures_by_class().most_common()) or "none"
+            raise FatalProviderError(
+                f"no alias of the chain answered for {silent:.0f} s (stall_abort_s), every breaker open; "
+                f"failures so far: {seen}. The provider of alias '{name}' ({model}) seems down: try "
+                "again later, or configure a fallback (MOLDOVA_LLM_BALANCED).",
+                failures,
             )
-        hidden = getattr(response, "_hidden_params", None) or {}
-        alias = hidden.get("model_id") if hidden.get("model_id") in ALIASES else None
+        self.waiting_for_breaker += 1
+        try:
+            await asyncio.sleep(max(0.2, self._next_opening() - now) + 0.05 * random.random())  # noqa: S311
+        finally:
+            self.waiting_for_breaker -= 1
+
+    def _result(
+        self, d: Deployment, response: Any, started: float, messages: list[dict[str, Any]]
+    ) -> LLMResult:
+        """The answer; latency_ms is this HTTP attempt's own (failed ones are their own log rows)."""
         usage = getattr(response, "usage", None)
         pt = int(getattr(usage, "prompt_tokens", 0) or 0)
         ct = int(getattr(usage, "completion_tokens", 0) or 0)
         choice = response.choices[0] if response.choices else None
         text = choice.message.content if choice is not None else None
-        counted = settings.alias(alias).model if alias else str(getattr(response, "model", "") or "")
         if not pt:  # a server that reports no usage: count as litellm's tokenizer for the model would
-            pt = count_tokens(counted, messages=messages)
+            pt = count_tokens(d.conf.model, messages=messages)
         if not ct and text:
-            ct = count_tokens(counted, text=text)
+            ct = count_tokens(d.conf.model, text=text)
         return LLMResult(
             text=text,
-            model_used=settings.alias(alias).model if alias else str(getattr(response, "model", "")),
-            alias_used=alias,
+            model_used=d.conf.model,
+            alias_used=d.alias,
             latency_ms=round((time.perf_counter() - started) * 1000),
             prompt_tokens=pt,
             completion_tokens=ct,
-            cost_usd=round(_cost(settings, alias, response, pt, ct), 8),
+            cost_usd=round(_cost(d.conf, response, pt, ct), 8),
             finish_reason=getattr(choice, "finish_reason", None),
             error=None,
+        )
+
+    def _failed(
+        self,
+        started: float,
+        failures: list[AttemptFailure],
+        cls: str | None,
+        exc: BaseException | None,
+        retries: int,
+    ) -> LLMResult:
+        return LLMResult(
+            text=None,
+            model_used=None,
+            alias_used=None,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            prompt_tokens=0,
+            completion_tokens=0,
+            cost_usd=0.0,
+            finish_reason=None,
+            error=failures[-1].message if failures else (error_text(exc) if exc else "no alias available"),
             retries=retries,
+            error_class=cls,
+            failures=failures,
         )
 
 
-def complete(settings: NarrationSettings, messages: list[dict[str, Any]]) -> LLMResult:
-    """Synchronous convenience wrapper of `acomplete` on the process-wide loop."""
-
-    async def _go() -> LLMResult:
-        return await acomplete(get_router(settings), settings, messages)
-
-    return run(_go())
+def _cost(alias: ModelAlias, response: Any, pt: int, ct: int) -> float:
+    """litellm's cost of the response (its price map, or prices registered by `register_prices`),
+    else the configured price per 1K tokens, else 0 (a local model without a price)."""
+    if alias.is_offline:
+        return 0.0
+    hidden = getattr(response, "_hidden_params", None) or {}
+    cost = hidden.get("response_cost")
+    if cost:
+        return float(cost)
+    return pt / 1000 * (alias.price_per_1k_prompt_usd or 0.0) + ct / 1000 * (
+        alias.price_per_1k_completion_usd or 0.0
+    )

@@ -4,6 +4,16 @@ Defaults run with no key and no network: every alias points at the offline narra
 (`offline/narrator`, a litellm CustomLLM registered by `llm.py`). A real provider is chosen by
 environment variables (MOLDOVA_LLM_*, read in `_env_layer`); API keys are never stored here, only the
 NAME of the env var holding the key, which is read at call time. This module imports nothing of the package.
+
+Variables (ALIAS = CREATIVE | BALANCED | FAST): MOLDOVA_LLM_<ALIAS> (litellm model string);
+MOLDOVA_LLM_API_BASE / MOLDOVA_LLM_<ALIAS>_API_BASE (a comma-separated list is a pool of servers);
+MOLDOVA_LLM_API_KEY_ENV / MOLDOVA_LLM_<ALIAS>_API_KEY_ENV (name of the key variable; default the
+provider's usual one, e.g. OPENAI_API_KEY, sent when set, required without an api_base);
+MOLDOVA_LLM_TIMEOUT (per call, default 120 s: a 2,500-token answer at 21 tokens/s); MOLDOVA_LLM_MAX_TOKENS;
+MOLDOVA_LLM_OUTPUT_MODE / MOLDOVA_LLM_<ALIAS>_OUTPUT_MODE; MOLDOVA_LLM_MAX_CONCURRENCY;
+MOLDOVA_LLM_MAX_ATTEMPTS; MOLDOVA_LLM_CALL_RETRIES; MOLDOVA_LLM_ALLOW_OFFLINE_FALLBACK=1;
+MOLDOVA_LLM_KEEP_OTHER_MODELS=1; MOLDOVA_LLM_PROGRESS_INTERVAL; MOLDOVA_LLM_SIGNAL_GRACE;
+MOLDOVA_LLM_STALL_ABORT; MOLDOVA_LLM_STATE_DIR; MOLDOVA_LLM_LOG_DIR; MOLDOVA_LLM_RUN_ID.
 """
 
 from __future__ import annotations
@@ -38,6 +48,8 @@ DEFAULT_KEY_ENV = {
     "openrouter": "OPENROUTER_API_KEY",
 }
 
+TRUE_VALUES = ("1", "true", "yes", "on")
+
 
 class MissingApiKeyError(RuntimeError):
     """A real provider is configured but its key variable is unset or empty."""
@@ -58,9 +70,20 @@ class ModelAlias(BaseModel):
     api_key_env: str | None = Field(
         default=None,
         description="NAME of the environment variable holding the API key (never the key). "
-        "None for keyless providers and local servers.",
+        "None for keyless providers.",
     )
-    timeout_s: float = Field(default=120.0, gt=0, description="Per-call timeout in seconds.")
+    api_key_optional: bool = Field(
+        default=False,
+        description="Send the key of `api_key_env` when it is set, run without one when it is not "
+        "(an OpenAI-compatible api_base: a local vLLM/Ollama server needs none, a hosted one does).",
+    )
+    timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Per-call timeout in seconds: a 2,500-token answer (litellm's count of a whole "
+        "narration) at 21 tokens/s, several times what hosted APIs need; a local CPU server needs more "
+        "(MOLDOVA_LLM_TIMEOUT).",
+    )
     temperature: float = Field(default=0.8, ge=0, le=2, description="Sampling temperature.")
     max_tokens: int = Field(default=4096, gt=0, description="Completion token cap per call.")
     json_mode: bool = Field(
@@ -90,7 +113,12 @@ class ModelAlias(BaseModel):
     @property
     def needs_key(self) -> bool:
         """True when calls must carry an API key read from `api_key_env`."""
-        return self.api_key_env is not None
+        return self.api_key_env is not None and not self.api_key_optional
+
+    @property
+    def is_offline(self) -> bool:
+        """True for the offline narrator (provider `offline`)."""
+        return self.provider == "offline"
 
 
 class ValidatorThresholds(BaseModel):
@@ -141,23 +169,56 @@ class NarrationSettings(BaseModel):
         default=3, ge=1, le=10, description="Generation attempts per persona (1 + repairs)."
     )
     call_retries: int = Field(
-        default=2,
+        default=4,
         ge=0,
         le=10,
-        description="Own backoff retries of a call after 429/5xx/timeout of the chain.",
+        description="Backoff retries, on the same alias, of a call that failed with 429/5xx/timeout/"
+        "connection while its breaker is closed; then the next alias of the chain takes it (a server "
+        "failing every other call still writes ~97 % of the personas itself).",
     )
     backoff_base_s: float = Field(default=1.0, ge=0, description="First backoff delay; doubles per retry.")
     backoff_max_s: float = Field(
         default=60.0, ge=0, description="Cap of one backoff delay (Retry-After too)."
     )
     allowed_fails: int = Field(
-        default=1,
+        default=4,
         ge=0,
-        description="Router circuit breaker: failures per cooldown window before an alias cools down. "
-        "Never 3 (litellm's global default, then treated as unset).",
+        description="Circuit breaker: consecutive transient failures (5xx, 429, timeout, connection) a "
+        "server may have; the next one opens its breaker for cooldown_time_s. A server failing every "
+        "other call never trips it and keeps serving its successful half.",
     )
     cooldown_time_s: float = Field(
-        default=30.0, gt=0, description="Seconds an alias stays out after tripping."
+        default=30.0,
+        gt=0,
+        description="Seconds an open breaker keeps a server out; then one probe call decides.",
+    )
+    allow_offline_fallback: bool = Field(
+        default=False,
+        description="When a real provider is configured, let the offline narrator write the personas it "
+        "failed (MOLDOVA_LLM_ALLOW_OFFLINE_FALLBACK=1). Off: offline aliases leave the chain and a "
+        "persona the providers fail is kept as failed_call, narrated again on the next run.",
+    )
+    keep_other_models: bool = Field(
+        default=False,
+        description="Keep finished personas written by another model than the configured primary "
+        "(MOLDOVA_LLM_KEEP_OTHER_MODELS=1). Off: they are narrated again with the primary.",
+    )
+    stall_abort_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Stop the run when no alias of the chain answered for this long while every "
+        "breaker stayed open (saved work is kept; the end of the run says how to resume).",
+    )
+    progress_interval_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Seconds between progress lines (done/total, rate, ETA, calls in flight, failures).",
+    )
+    signal_grace_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="On SIGINT/SIGTERM, seconds to wait for calls in flight; answers arriving then are "
+        "stored.",
     )
     tier: str = Field(default="1k", description="Tier being narrated; picks the checkpoint interval.")
     checkpoint_interval: dict[str, int] = Field(
@@ -189,10 +250,28 @@ class NarrationSettings(BaseModel):
         return getattr(self, name)
 
     def chain(self) -> list[str]:
-        """Aliases tried in order, starting at `primary`."""
+        """Aliases tried in order, starting at `primary`.
+
+        When any alias of the chain is a real provider, offline aliases are left out unless
+        `allow_offline_fallback` is set: a run configured for a real provider is never written by the
+        offline narrator without the user asking for it.
+        """
         order = self.fallback_order
-        start = order.index(self.primary) if self.primary in order else 0
-        return order[start:] if self.primary in order else [self.primary, *order]
+        chain = order[order.index(self.primary) :] if self.primary in order else [self.primary, *order]
+        if self.allow_offline_fallback or all(self.alias(a).is_offline for a in chain):
+            return chain
+        return [a for a in chain if not self.alias(a).is_offline]
+
+    def offline_left_out(self) -> list[str]:
+        """Offline aliases of the fallback order left out of the chain (no opt-in)."""
+        order = self.fallback_order
+        full = order[order.index(self.primary) :] if self.primary in order else [self.primary, *order]
+        return [a for a in full if a not in self.chain()]
+
+    @property
+    def primary_model(self) -> str:
+        """litellm model string of the primary alias."""
+        return self.alias(self.chain()[0]).model
 
     @property
     def interval(self) -> int:
@@ -200,9 +279,12 @@ class NarrationSettings(BaseModel):
         return self.checkpoint_interval.get(self.tier, 250)
 
     def fingerprint(self) -> str:
-        """Hash of what changes the text of a narration (models, seed, attempts, thresholds)."""
+        """Hash of what changes the text of a narration (primary model, seed, attempts, thresholds).
+
+        Fallbacks are not in it: a persona row records the model that wrote it, and the runtime decides
+        from that whether it is kept (see `keep_other_models`)."""
         keep = {
-            "models": [self.alias(a).model for a in self.chain()],
+            "models": [self.primary_model],
             "seed": self.seed,
             "max_attempts": self.max_attempts,
             "thresholds": self.thresholds.model_dump(),
@@ -229,12 +311,11 @@ class NarrationSettings(BaseModel):
                 )
 
 
-def _default_key_env(model: str, api_base: str | None) -> str | None:
+def _default_key_env(model: str) -> str | None:
+    """The provider's usual key variable (OPENAI_API_KEY for openai/...); None for keyless providers."""
     provider = model.split("/", 1)[0] if "/" in model else "openai"
     if provider in KEYLESS_PROVIDERS:
         return None
-    if api_base and provider == "openai":
-        return None  # local OpenAI-compatible server (vLLM, Ollama /v1): no key unless named explicitly
     return DEFAULT_KEY_ENV.get(provider, f"{provider.upper()}_API_KEY")
 
 
@@ -266,11 +347,15 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
         api_base = get(f"MOLDOVA_LLM_{name.upper()}_API_BASE") or get("MOLDOVA_LLM_API_BASE")
         key_env = get(f"MOLDOVA_LLM_{name.upper()}_API_KEY_ENV") or get("MOLDOVA_LLM_API_KEY_ENV")
         alias: dict[str, Any] = {"model": model, "api_base": api_base}
-        alias["api_key_env"] = key_env if key_env else _default_key_env(model, api_base)
+        # the named variable, else the provider's usual one; with an api_base the usual one is sent when
+        # set (a hosted OpenAI-compatible endpoint) and may be unset (a local server needs no key)
+        alias["api_key_env"] = key_env or _default_key_env(model)
+        alias["api_key_optional"] = bool(api_base) and not key_env
         if model.split("/", 1)[0] == "offline":
             alias["api_key_env"] = None
+            alias["api_key_optional"] = False
         if get("MOLDOVA_LLM_TIMEOUT"):
-            alias["timeout_s"] = float(get("MOLDOVA_LLM_TIMEOUT"))
+            alias["timeout_s"] = _number(env, "MOLDOVA_LLM_TIMEOUT", float)
         if get("MOLDOVA_LLM_MAX_TOKENS"):
             alias["max_tokens"] = _number(env, "MOLDOVA_LLM_MAX_TOKENS", int)
         mode_var = f"MOLDOVA_LLM_{name.upper()}_OUTPUT_MODE"
@@ -284,13 +369,32 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     for key, var, cast in (
         ("max_concurrency", "MOLDOVA_LLM_MAX_CONCURRENCY", int),
         ("max_attempts", "MOLDOVA_LLM_MAX_ATTEMPTS", int),
+        ("call_retries", "MOLDOVA_LLM_CALL_RETRIES", int),
+        ("progress_interval_s", "MOLDOVA_LLM_PROGRESS_INTERVAL", float),
+        ("signal_grace_s", "MOLDOVA_LLM_SIGNAL_GRACE", float),
+        ("stall_abort_s", "MOLDOVA_LLM_STALL_ABORT", float),
+        ("allow_offline_fallback", "MOLDOVA_LLM_ALLOW_OFFLINE_FALLBACK", _flag),
+        ("keep_other_models", "MOLDOVA_LLM_KEEP_OTHER_MODELS", _flag),
         ("state_dir", "MOLDOVA_LLM_STATE_DIR", str),
         ("log_dir", "MOLDOVA_LLM_LOG_DIR", str),
         ("run_id", "MOLDOVA_LLM_RUN_ID", str),
     ):
         if get(var) is not None:
-            layer[key] = cast(get(var))
+            try:
+                layer[key] = cast(get(var))
+            except ValueError as exc:
+                raise ValueError(f"environment variable {var}: {exc}") from None
     return layer
+
+
+def _flag(value: str) -> bool:
+    """'1', 'true', 'yes', 'on' (any case) -> True; '0', 'false', 'no', 'off' -> False; else an error."""
+    text = value.strip().lower()
+    if text in TRUE_VALUES:
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected 1/0 (or true/false), got {value!r}")
 
 
 def _clean(value: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from moldova_personas.narration.runtime import OUTPUT_SCHEMA, narrate_cores
+from moldova_personas.narration.runtime import OUTPUT_SCHEMA, narrate_cores, rows_of
 
 
 def parse_shard(spec: Any) -> tuple[int, int] | None:
@@ -45,13 +45,17 @@ def merged_rows(session, paths: list[str], persona_ids: set[str]) -> pa.Table:
         alias = f"narration_shard_{i}"
         session.execute(f"attach '{path}' as {alias} (read_only)")
         try:
-            columns = ", ".join(OUTPUT_SCHEMA.names)
-            query = f"select {columns} from {alias}.main.int_personas_narrated where status = 'ok'"
+            query = f"select * from {alias}.main.int_personas_narrated where status = 'ok'"
             table = session.execute(query).to_arrow_table()
         finally:
             session.execute(f"detach {alias}")
         table = table.filter(pc.is_in(table["persona_id"], value_set=pa.array(sorted(persona_ids))))
-        tables.append(table.cast(OUTPUT_SCHEMA))
+        # a shard built before a column existed (e.g. primary_model) gets it as nulls
+        columns = [
+            table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+            for f in OUTPUT_SCHEMA
+        ]
+        tables.append(pa.Table.from_arrays(columns, names=OUTPUT_SCHEMA.names).cast(OUTPUT_SCHEMA))
     if not tables:
         return OUTPUT_SCHEMA.empty_table()
     merged = pa.concat_tables(tables)
@@ -76,9 +80,14 @@ def narrate_release(
     anchors: pa.Table,
     constraints: pa.Table,
     meta: Mapping[str, Any],
-    done_ids: set[str],
+    existing: list[dict[str, Any]] | set[str] | None = None,
 ) -> pa.Table:
-    """Narrate the release cores not yet done: this shard's range only, after merging shard databases."""
+    """Narrate the release cores that need it: this shard's range only, after merging shard databases.
+
+    `existing`: rows (persona_id, status, model_used) of the incremental table; which of them are
+    narrated again is decided by `runtime.plan_narration` (failed ones, other models', marked ones).
+    A set of ids is taken as finished rows whatever their model.
+    """
     table = cores
     narration = dict(meta.get("narration", {})) if meta else {}
     shard = parse_shard(narration.pop("shard", ""))
@@ -88,8 +97,21 @@ def narrate_release(
         index = table["persona_index"]
         mask = pc.and_(pc.greater_equal(index, lo), pc.less(index, hi))
         table = table.filter(mask)
-    todo_ids = set(table["persona_id"].to_pylist()) - set(done_ids)
+    done_ids: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    if isinstance(existing, set | frozenset):
+        done_ids = {str(i) for i in existing}
+    else:
+        rows = rows_of(existing)
+    finished = done_ids | {r["persona_id"] for r in rows if r.get("status") == "ok"}
+    todo_ids = set(table["persona_id"].to_pylist()) - finished
     merged = merged_rows(session, merge, todo_ids) if merge else OUTPUT_SCHEMA.empty_table()
-    done = set(done_ids) | set(merged["persona_id"].to_pylist())
-    fresh = narrate_cores(table, {**(meta or {}), "narration": narration}, anchors, constraints, done)
-    return pa.concat_tables([merged, fresh.cast(OUTPUT_SCHEMA)])
+    # merged rows count as narrated before: the same rules decide whether they are kept
+    known = {r["persona_id"]: r for r in rows}
+    for r in merged.select(["persona_id", "status", "model_used"]).to_pylist():
+        known[r["persona_id"]] = r
+    settings = {**(meta or {}), "narration": narration}
+    fresh = narrate_cores(table, settings, anchors, constraints, done_ids, existing=list(known.values()))
+    renarrated = pa.array(fresh["persona_id"].to_pylist(), pa.string())
+    kept = merged.filter(pc.invert(pc.is_in(merged["persona_id"], value_set=renarrated)))
+    return pa.concat_tables([kept, fresh.cast(OUTPUT_SCHEMA)])
