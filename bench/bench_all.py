@@ -101,6 +101,10 @@ def main() -> None:
         )
     step("kill -9 a 25K narration midway, re-run (fake server)", [PY, "bench/bench_crash_resume.py"])
     step("real local model (Gemma 3 270M, llama-cpp-python): tokens/s", [PY, "bench/bench_realmodel.py"])
+    step(
+        "narration on Ray, 1 vs 2 workers, local fake server 1 s per call (needs pip install '.[ray]')",
+        [PY, "bench/bench_ray.py"],
+    )
     print(f"\nload average at the end: {os.getloadavg()}")
 
 

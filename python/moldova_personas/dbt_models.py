@@ -26,7 +26,7 @@ from moldova_personas.census.within_group import with_within_group
 from moldova_personas.metrics import quality, safety
 from moldova_personas.metrics.names import NAME_COLUMNS, name_diversity
 from moldova_personas.narration.runtime import narrate_cores
-from moldova_personas.narration.shards import narrate_release
+from moldova_personas.narration.tier import narrate_tier
 from moldova_personas.release import contract, export
 
 
@@ -186,7 +186,7 @@ def int_personas_narrated(
         keys = ("persona_id", "status", "model_used")
         existing = [dict(zip(keys, row, strict=True)) for row in session.execute(query).fetchall()]
     cores, anchors, constraints = to_arrow(cores), to_arrow(anchors), to_arrow(constraints)
-    return narrate_release(session, cores, anchors, constraints, _narration_meta(meta), existing)
+    return narrate_tier(cores, anchors, constraints, _narration_meta(meta), existing)
 
 
 # -- fit marts ------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ MOLDOVA_LLM_OUTPUT_MODE / MOLDOVA_LLM_<ALIAS>_OUTPUT_MODE; MOLDOVA_LLM_MAX_CONCU
 MOLDOVA_LLM_MAX_ATTEMPTS; MOLDOVA_LLM_CALL_RETRIES; MOLDOVA_LLM_ALLOW_OFFLINE_FALLBACK=1;
 MOLDOVA_LLM_KEEP_OTHER_MODELS=1; MOLDOVA_LLM_PROGRESS_INTERVAL; MOLDOVA_LLM_SIGNAL_GRACE;
 MOLDOVA_LLM_STALL_ABORT; MOLDOVA_LLM_STATE_DIR; MOLDOVA_LLM_LOG_DIR; MOLDOVA_LLM_RUN_ID.
+Engine: MOLDOVA_NARRATION_ENGINE (local, the default, or ray: Ray tasks on a local instance or the
+cluster of RAY_ADDRESS; pip install '.[ray]'); MOLDOVA_NARRATION_RAY_WORKERS; MOLDOVA_NARRATION_RAY_BATCH.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ DEFAULT_KEY_ENV = {
     "openrouter": "OPENROUTER_API_KEY",
 }
 
+ENGINES = ("local", "ray")
 TRUE_VALUES = ("1", "true", "yes", "on")
 
 
@@ -236,6 +239,35 @@ class NarrationSettings(BaseModel):
     thresholds: ValidatorThresholds = Field(
         default_factory=ValidatorThresholds, description="Validator pass thresholds."
     )
+    engine: str = Field(
+        default="local",
+        description="Where narration runs: 'local' (this process, one event loop) or 'ray' (Ray tasks on "
+        "a local Ray instance, or on the cluster of RAY_ADDRESS; see narration/ray_engine.py).",
+    )
+    ray_workers: int | None = Field(
+        default=None,
+        gt=0,
+        description="Ray tasks narrating at once, each with its own gateway of max_concurrency calls; "
+        "None: the cluster's CPUs.",
+    )
+    ray_batch_size: int | None = Field(
+        default=None,
+        gt=0,
+        description="Personas per Ray task (a killed task is retried; what it finished comes from the "
+        "store); None: about a quarter of each worker's share, at least 4 x max_concurrency.",
+    )
+    ray_max_retries: int = Field(
+        default=3, ge=0, description="Times Ray retries a task whose worker died (node lost, killed)."
+    )
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError(
+                f"narration engine must be one of {ENGINES} (MOLDOVA_NARRATION_ENGINE), got {value!r}"
+            )
+        return value
 
     @field_validator("fallback_order")
     @classmethod
@@ -378,6 +410,9 @@ def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
         ("state_dir", "MOLDOVA_LLM_STATE_DIR", str),
         ("log_dir", "MOLDOVA_LLM_LOG_DIR", str),
         ("run_id", "MOLDOVA_LLM_RUN_ID", str),
+        ("engine", "MOLDOVA_NARRATION_ENGINE", str.lower),
+        ("ray_workers", "MOLDOVA_NARRATION_RAY_WORKERS", int),
+        ("ray_batch_size", "MOLDOVA_NARRATION_RAY_BATCH", int),
     ):
         if get(var) is not None:
             try:
