@@ -25,11 +25,12 @@ ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install '
 psutil = pytest.importorskip("psutil")
 
 from moldova_personas.narration.ray_engine import INSTALL_HINT, batch_bounds, narrate_on_ray  # noqa: E402
+from moldova_personas.narration.runtime import narrate_cores  # noqa: E402
 from moldova_personas.narration.settings import load_settings  # noqa: E402
 
 N = 40
 CONCURRENCY = 4
-BATCH = 10
+BATCH = 20  # two batches: one per worker
 TASK_TITLE = "ray::_narrate_batch"
 
 
@@ -68,17 +69,27 @@ def _batch_workers() -> list[psutil.Process]:
     return found
 
 
-def _stored(state: Path) -> tuple[Counter, int]:
+def _stored(state: Path) -> tuple[Counter, int, Counter]:
+    """(answers per prompt hash, persona rows, answers per batch run id) in the shared store."""
     path = state / "narration.sqlite"
     if not path.exists():
-        return Counter(), 0
+        return Counter(), 0, Counter()
     with sqlite3.connect(path, timeout=30) as db:
         try:
-            answers = Counter(h for (h,) in db.execute("select prompt_hash from responses"))
+            rows = db.execute("select prompt_hash, run_id from responses").fetchall()
             personas = db.execute("select count(*) from personas").fetchone()[0]
         except sqlite3.OperationalError:  # the first worker is creating the tables
-            return Counter(), 0
-    return answers, personas
+            return Counter(), 0, Counter()
+    return Counter(h for h, _ in rows), personas, Counter(r for _, r in rows)
+
+
+def _batch_of(proc: psutil.Process) -> str | None:
+    """Run id of the batch a worker narrates: the attempt log it holds open (<run_id>.jsonl)."""
+    try:
+        logs = [Path(f.path).stem for f in proc.open_files() if f.path.endswith(".jsonl")]
+    except psutil.Error:
+        return None
+    return logs[0] if logs else None
 
 
 def test_batches_cover_every_core_once():
@@ -98,7 +109,7 @@ def test_engine_setting_is_checked():
 
 
 def test_killed_worker_loses_nothing_paid_for(server, dirs, local_ray):
-    server.delay = 0.2
+    server.delay = 0.3
     cores = pa.Table.from_pylist(make_cores(N, seed=13))
     state = Path(dirs["state_dir"])
     out: dict = {}
@@ -114,12 +125,15 @@ def test_killed_worker_loses_nothing_paid_for(server, dirs, local_ray):
     killed = None
     deadline = time.monotonic() + 120
     while killed is None and driver.is_alive() and time.monotonic() < deadline:
-        answers, personas = _stored(state)
-        workers = _batch_workers()
-        # midway: both workers busy, some personas finished, most of the tier still to do
-        if len(workers) == 2 and personas >= 4 and sum(answers.values()) < N - BATCH:
-            killed = workers[0]
-            before = (sum(answers.values()), personas)
+        answers, personas, by_batch = _stored(state)
+        batch_of = {_batch_of(p): p for p in _batch_workers()}
+        # midway: kill the worker of a batch with answers stored (>= 2 x the calls in flight) and half of
+        # its batch still to do, so its retry must take them from the store
+        ripe = [b for b in batch_of if b and CONCURRENCY * 2 <= by_batch[b] <= BATCH // 2 + CONCURRENCY]
+        if ripe:
+            killed = batch_of[ripe[0]]
+            paid_before = set(answers)
+            before = (sum(answers.values()), personas, by_batch[ripe[0]])
             killed.send_signal(signal.SIGKILL)
         time.sleep(0.05)
     driver.join(180)
@@ -132,17 +146,25 @@ def test_killed_worker_loses_nothing_paid_for(server, dirs, local_ray):
     assert sorted(ids) == sorted(c["persona_id"] for c in make_cores(N, seed=13))  # all, once each
     assert set(table.column("status").to_pylist()) == {"ok"}
 
-    answers, personas = _stored(state)
+    answers, personas, _ = _stored(state)
     assert personas == N and before[1] < N
     # every prompt was paid for once: a stored answer is never asked for again
     assert max(answers.values()) == 1, [h for h, n in answers.items() if n > 1]
     requests = Counter(r["hash"] for r in server.requests())
     assert set(requests) == set(answers)
+    again = [h for h in paid_before if requests[h] > 1]
+    assert not again, f"{len(again)} answers stored before the kill were requested again"
     repeated = sum(n - 1 for n in requests.values())
     # the only repeats are calls the killed worker had in flight (it never received their answers)
     assert repeated <= CONCURRENCY, requests.most_common(5)
+    # and the rows are the ones the single-process path writes (same prompts, same answers, same trace ids)
+    local_settings = {**_settings(server, dirs), "engine": "local", "state_dir": str(state) + "-local"}
+    local = narrate_cores(cores, local_settings, [], [])
+    columns = [c for c in table.column_names if c != "narrated_at"]
+    assert table.select(columns).to_pylist() == local.select(columns).to_pylist()
     print(
-        f"killed pid {killed.pid} with {before[0]} answers / {before[1]} personas stored; "
+        f"killed pid {killed.pid} with {before[0]} answers ({before[2]} of its batch) / {before[1]} "
+        "personas stored; "
         f"{sum(requests.values())} requests for {len(answers)} prompts, {repeated} re-sent from the kill"
     )
 

@@ -75,15 +75,17 @@ def batch_bounds(n: int, workers: int, batch_size: int | None, concurrency: int)
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
-def _init(ray: Any, workers: int | None) -> dict[str, Any]:
-    """Connect to RAY_ADDRESS, or start a local instance with `workers` CPUs; returns the address info."""
+def _init(ray: Any, workers: int | None) -> bool:
+    """Connect to RAY_ADDRESS, or start a local instance with `workers` CPUs; True when this call
+    connected (the caller then disconnects, which stops a local instance and its worker processes)."""
     if ray.is_initialized():
-        return {}
+        return False
     address = os.environ.get("RAY_ADDRESS", "").strip() or None
     options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": True}
     if address is None and workers:
         options["num_cpus"] = workers
-    return ray.init(address=address, **options)
+    ray.init(address=address, **options)
+    return True
 
 
 def _narrate_batch(
@@ -113,7 +115,7 @@ def narrate_on_ray(
     A task whose worker dies is retried (`ray_max_retries`), and its retry pays for nothing stored. A
     run stopped by a configuration error or a signal raises runtime.NarrationStopped, like the runtime.
     """
-    from moldova_personas.narration.runtime import OUTPUT_SCHEMA, NarrationStopped, to_table
+    from moldova_personas.narration.runtime import to_table
 
     ray = _ray()
     conf = load_settings(settings)
@@ -135,18 +137,38 @@ def narrate_on_ray(
             **({"tier": next(iter(tiers))} if len(tiers) == 1 else {}),
         }
     )
-    info = _init(ray, conf.ray_workers)
+    connected = _init(ray, conf.ray_workers)
+    try:
+        return _run_batches(ray, cores, base, run_id, anchors, constraints, done_ids, existing or [])
+    finally:
+        if connected:  # the rest of the dbt build gets its CPUs back; no Ray process outlives dbt
+            ray.shutdown()
+
+
+def _run_batches(
+    ray: Any,
+    cores: pa.Table,
+    base: NarrationSettings,
+    run_id: str,
+    anchors: list[dict[str, Any]],
+    constraints: list[dict[str, Any]],
+    done_ids: Iterable[str],
+    existing: list[dict[str, Any]],
+) -> pa.Table:
+    """Submit the batches, at most `ray_workers` at once; collect their tables in persona order."""
+    from moldova_personas.narration.runtime import OUTPUT_SCHEMA, NarrationStopped, to_table
+
+    conf = base
     workers = conf.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     bounds = batch_bounds(cores.num_rows, workers, conf.ray_batch_size, conf.max_concurrency)
     ids = cores.column("persona_id").to_pylist()
     done = {str(i) for i in done_ids}
-    by_id = {str(r["persona_id"]): r for r in existing or []}
+    by_id = {str(r["persona_id"]): r for r in existing}
     where = os.environ.get("RAY_ADDRESS") or "a local Ray instance"
     if conf.progress:
         _say(
             f"[narrate {run_id}] Ray: {cores.num_rows} cores in {len(bounds)} batches, {workers} workers "
-            f"at once on {where} ({info.get('address_info', {}).get('address', '') or 'connected'}), "
-            f"{conf.max_concurrency} calls in flight per worker; store {base.state_dir}"
+            f"at once on {where}, {conf.max_concurrency} calls in flight per worker; store {base.state_dir}"
         )
     task = ray.remote(_narrate_batch).options(
         num_cpus=1,
