@@ -137,12 +137,44 @@ def narrate_on_ray(
             **({"tier": next(iter(tiers))} if len(tiers) == 1 else {}),
         }
     )
+    # the driver decides what to narrate (the same plan every batch makes again for its own cores), so a
+    # build with nothing left to narrate starts no Ray instance at all
+    cores = _to_narrate(cores, base, run_id, done_ids, existing or [])
+    if cores.num_rows == 0:
+        return to_table([])
     connected = _init(ray, conf.ray_workers)
     try:
         return _run_batches(ray, cores, base, run_id, anchors, constraints, done_ids, existing or [])
     finally:
         if connected:  # the rest of the dbt build gets its CPUs back; no Ray process outlives dbt
             ray.shutdown()
+
+
+def _to_narrate(
+    cores: pa.Table,
+    conf: NarrationSettings,
+    run_id: str,
+    done_ids: Iterable[str],
+    existing: list[dict[str, Any]],
+) -> pa.Table:
+    """The cores `runtime.plan_narration` picks: new, failed, other models', marked by renarrate."""
+    import pyarrow.compute as pc
+
+    from moldova_personas.narration.runtime import plan_narration
+    from moldova_personas.narration.store import STORE_FILE, ResponseStore
+
+    ids = [str(i) for i in cores.column("persona_id").to_pylist()]
+    store = ResponseStore(Path(conf.state_dir) / STORE_FILE)
+    try:
+        marks = store.marks(ids)
+    finally:
+        store.close()
+    known = {str(r["persona_id"]): (r.get("status"), r.get("model_used")) for r in existing}
+    plan = plan_narration([{"persona_id": i} for i in ids], conf, known, {str(i) for i in done_ids}, marks)
+    if conf.progress:
+        _say(f"[narrate {run_id}] {plan.line(conf.primary_model)}")
+    todo = pa.array([str(c["persona_id"]) for c in plan.todo], pa.string())
+    return cores.filter(pc.is_in(cores.column("persona_id"), value_set=todo))
 
 
 def _run_batches(
