@@ -25,7 +25,7 @@ ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install '
 psutil = pytest.importorskip("psutil")
 
 from moldova_personas.narration.ray_engine import INSTALL_HINT, batch_bounds, narrate_on_ray  # noqa: E402
-from moldova_personas.narration.runtime import narrate_cores  # noqa: E402
+from moldova_personas.narration.runtime import NarrationStopped, narrate_cores  # noqa: E402
 from moldova_personas.narration.settings import load_settings  # noqa: E402
 
 N = 40
@@ -183,3 +183,16 @@ def test_missing_ray_says_how_to_install(monkeypatch, server, dirs):
     cores = pa.Table.from_pylist(make_cores(2))
     with pytest.raises(RuntimeError, match=r"pip install '\.\[ray\]'"):
         narrate_on_ray(cores, _settings(server, dirs), [], [])
+
+
+def test_configuration_error_stops_the_ray_run_at_once(server, dirs, local_ray):
+    """A rejected key in a worker stops the whole run with the runtime's message, not a retry loop."""
+    server.set_faults("creative-m", sticky={"kind": "401"})
+    cores = pa.Table.from_pylist(make_cores(8, seed=3))
+    settings = {**_settings(server, dirs), "ray_batch_size": 4}
+    started = time.monotonic()
+    with pytest.raises(NarrationStopped, match=r"batch \d of 2: .*creative"):
+        narrate_on_ray(cores, settings, [], [])
+    assert time.monotonic() - started < 60
+    # at most the calls each batch had in flight when the first 401 came back; Ray retries no batch
+    assert len(server.requests()) <= 2 * CONCURRENCY
