@@ -120,11 +120,17 @@ def test_card_and_counts_name_who_wrote_how_many():
 
 
 def test_gate_problems_name_counts_and_the_retry_command():
-    cand = {"n_failed_personas": 3, "n_tier_personas": 1000, "non_primary_share": 0.2, "primary_model": "a/b"}
+    cand = {
+        "tier": "tier_25k",
+        "n_failed_personas": 3,
+        "n_tier_personas": 1000,
+        "non_primary_share": 0.2,
+        "primary_model": "a/b",
+    }
     settings = {
         "max_failed_personas": "0",
         "max_non_primary_share": "0.05",
-        "renarrate_command": "make renarrate",
+        "renarrate_command": "make renarrate STATUS=failed",
     }
     problems = gate_problems(cand, settings)
     assert problems[0].startswith("3 of 1000 personas have no validated narration (allowed 0")
@@ -132,7 +138,8 @@ def test_gate_problems_name_counts_and_the_retry_command():
         "20.0% of the published personas were written by a model other than the configured primary a/b"
         in (problems[1])
     )
-    assert all("`make renarrate`" in p for p in problems)
+    assert "retry them: `make renarrate STATUS=failed`, then `make tier TIER=tier_25k`" in problems[0]
+    assert "then `make tier TIER=tier_25k` narrates them again with the primary" in problems[1]
     relaxed = {"max_failed_personas": "3", "max_non_primary_share": "0.2"}
     assert gate_problems(cand, relaxed) == []
 

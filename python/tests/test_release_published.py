@@ -147,13 +147,15 @@ def test_failed_personas_and_foreign_text_block_the_release(released):
     assert "[tests] FAIL release_narration_failures_at_most (1 row):" in out
     assert (
         "2 of 1000 personas have no validated narration (gate allows 0): 2 x failed_validation "
-        f'"{FAILED[3]}", e.g. {ids[3]}, {ids[7]}. They are not published; retry them with `make renarrate`'
-        in out
+        f'"{FAILED[3]}", e.g. {ids[3]}, {ids[7]}. They are not published; retry them: `make renarrate '
+        "STATUS=failed`, then rebuild (`make run`, or `make tier TIER=<tier>`)" in out
     )
     assert "[tests] FAIL release_non_primary_share_at_most (1 row):" in out
     assert (
         "tier_1k: 60 of 998 published personas (6.0%) were written by a model other than the configured "
-        f"primary offline/narrator ({OTHER_MODEL} 60); the gate allows at most 5.0%" in out
+        f"primary offline/narrator ({OTHER_MODEL} 60); the gate allows at most 5.0%. Check the provider "
+        "(fct_generation_attempts), then rebuild (`make run`): a run narrates personas written by another "
+        "model again with the primary" in out
     )
     assert "[release] tier_1k: NOT promoted" in out
     assert current_release_id(tier_dir) == previous and sorted(p.name for p in tier_dir.iterdir()) == before

@@ -66,7 +66,8 @@ final as (
         totals.n_failed || ' of ' || totals.n_personas || ' personas have no validated narration (gate allows '
         || {{ max_failed }} || '): ' || reasons.n_personas || ' x ' || reasons.status || ' "' || reasons.reason
         || '", e.g. ' || array_to_string(reasons.example_ids, ', ')
-        || '. They are not published; retry them with `{{ renarrate_command() }}`' as problem
+        || '. They are not published; retry them: `{{ renarrate_command() }}`, then rebuild (`make run`, or '
+        || '`make tier TIER=<tier>`)' as problem
     from reasons
     cross join totals
     where totals.n_failed > {{ max_failed }}

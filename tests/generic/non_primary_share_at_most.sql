@@ -52,7 +52,9 @@ final as (
         || printf('%.1f', 100 * n_other / nullif(n_personas, 0)) || '%) were written by a model other than the '
         || 'configured primary ' || primary_model || ' (' || other_models || '); the gate allows at most '
         || printf('%.1f', 100 * {{ max_share }}) || '%. Check the provider (fct_generation_attempts), then '
-        || 're-narrate them with `{{ renarrate_command() }}`' as problem
+        || 'rebuild (`' || case when tier = 'tier_1k' then 'make run' else 'make tier TIER=' || tier end
+        || '`): a run narrates personas written by another model again with the primary (unless '
+        || 'MOLDOVA_LLM_KEEP_OTHER_MODELS=1)' as problem
     from tiers
     where n_other / nullif(n_personas, 0) > {{ max_share }}
 

@@ -536,21 +536,24 @@ def gate_problems(cand: Mapping, settings: Mapping) -> list[str]:
     in a build; this re-check covers `dbt run`, which skips tests.
     """
     problems = []
-    command = settings.get("renarrate_command") or "make renarrate"
+    command = settings.get("renarrate_command") or "make renarrate STATUS=failed"
+    rebuild = "make run" if cand.get("tier") == "tier_1k" else f"make tier TIER={cand.get('tier')}"
     max_failed = int(settings.get("max_failed_personas", 0) or 0)
     n_failed = int(cand.get("n_failed_personas") or 0)
     if n_failed > max_failed:
         problems.append(
             f"{n_failed} of {cand.get('n_tier_personas')} personas have no validated narration (allowed "
-            f"{max_failed}; see fct_personas.narration_failure_reason); retry them with `{command}`"
+            f"{max_failed}; see fct_personas.narration_failure_reason); retry them: `{command}`, then "
+            f"`{rebuild}`"
         )
     max_share = float(settings.get("max_non_primary_share", 1) or 0)
     share = float(cand.get("non_primary_share") or 0)
     if share > max_share:
         problems.append(
             f"{100 * share:.1f}% of the published personas were written by a model other than the "
-            f"configured primary {cand.get('primary_model')} (allowed {100 * max_share:.1f}%); "
-            f"re-narrate them with `{command}`"
+            f"configured primary {cand.get('primary_model')} (allowed {100 * max_share:.1f}%); check the "
+            f"provider, then `{rebuild}` narrates them again with the primary (unless "
+            "MOLDOVA_LLM_KEEP_OTHER_MODELS=1)"
         )
     return problems
 
