@@ -66,6 +66,10 @@
         {%- for r in rows -%}
             {%- do log("[release]   critical: persona " ~ r[0] ~ " [" ~ r[1] ~ "] " ~ r[2] ~ "/" ~ r[3] ~ ": \"" ~ r[4] ~ "\"", info=true) -%}
         {%- endfor -%}
+        {%- if rows | length > 0 -%}
+            {%- do log("[release]   to narrate these personas again: make renarrate SAFETY=1, then make run"
+                       ~ " (or make tier TIER=<tier>); no other persona is requested again", info=true) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- do return('') -%}
 {% endmacro %}

@@ -85,7 +85,7 @@ def _failed_tests(result) -> set[str]:
     }
 
 
-def test_unsafe_rows_fail_the_gate_and_keep_the_previous_release(tmp_path, built_1k_db):  # noqa: F811
+def test_unsafe_rows_fail_the_gate_and_keep_the_previous_release(tmp_path, built_1k_db, capfd):  # noqa: F811
     source = built_1k_db
     started = time.monotonic()
     shutil.copy(source, tmp_path / "db.duckdb")
@@ -114,9 +114,12 @@ def test_unsafe_rows_fail_the_gate_and_keep_the_previous_release(tmp_path, built
                 "select persona_id from fct_personas where persona_index = ?", [index]
             ).fetchone()[0]
 
+    capfd.readouterr()
     second = run_dbt(["build", *SELECT], tmp_path)
     assert not second.success
     assert "safety_findings_no_critical" in _failed_tests(second)
+    # the gate's message names the one command that narrates the flagged personas again
+    assert "make renarrate SAFETY=1" in capfd.readouterr().out
     statuses = {r.node.name: r.status for r in second.result}
     assert statuses["export_release"] == "skipped" and statuses["export_schema_compat"] == "skipped"
 
