@@ -7,9 +7,7 @@
 -#}
 {% test conditionals_sum_to_one(model, column_name, condition_columns, population, population_weight, tolerance=1e-9) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if condition_columns is string or condition_columns is not iterable or condition_columns | length == 0 -%}
     {{ exceptions.raise_compiler_error(
@@ -28,11 +26,6 @@
         {%- do shared.append(col) -%}
     {%- endfor -%}
 {%- endif -%}
-{%- set label_parts = namespace(items=[]) -%}
-{%- for col in condition_columns -%}
-    {%- set label_parts.items = label_parts.items
-        + ["'" ~ col ~ "=' || coalesce(cast(conditions." ~ col ~ " as varchar), 'null')"] -%}
-{%- endfor %}
 
 with conditions as (
 
@@ -48,7 +41,7 @@ weighted as (
 
     select
         conditions.*,
-        concat_ws(', ', {{ label_parts.items | join(', ') }}) as condition_key,
+        {{ row_label(condition_columns, 'conditions.') }} as condition_key,
         (
             select coalesce(sum(members.{{ population_weight }}), 0)
             from {{ population }} as members
