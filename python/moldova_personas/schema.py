@@ -31,7 +31,6 @@ EDUCATION_LEVELS = ("none", "primary", "lower_secondary", "upper_secondary", "vo
 EMPLOYMENT_STATUSES = ("employed", "unemployed", "retired", "student", "homemaker", "other_inactive")
 AGE_GROUPS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 BIG_FIVE_TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
-TRAIT_LABELS_RO = ("foarte scăzut", "scăzut", "mediu", "ridicat", "foarte ridicat")
 
 NARRATIVE_TEXT_FIELDS = (
     "persona",

@@ -4,36 +4,18 @@
 -#}
 {% test known_values(model, column_name, values, key_columns=none, allow_null=true) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if values is string or values is not iterable or values | length == 0 -%}
     {{ exceptions.raise_compiler_error(
         "known_values on " ~ model ~ "." ~ column_name ~ ": values must be a non-empty list, got " ~ values) }}
 {%- endif -%}
-{%- if key_columns is string -%}
-    {%- set key_columns = [key_columns] -%}
-{%- endif -%}
-{%- if key_columns is none and model.identifier is not defined -%}
-    {{ exceptions.raise_compiler_error(
-        "known_values on " ~ model_name ~ "." ~ column_name
-        ~ ": pass key_columns when the test has a `where` config") }}
-{%- endif -%}
-{%- if key_columns is none -%}
-    {%- if execute -%}
-        {%- set key_columns = [adapter.get_columns_in_relation(model)[0].name] -%}
-    {%- else -%}
-        {%- set key_columns = [column_name] -%}
-    {%- endif -%}
-{%- endif %}
+{%- set key_columns = test_key_columns(model, column_name, key_columns, 'known_values') %}
 
 select
     {{ key_columns | join(', ') }},
     {{ column_name }} as failing_value,
-    '{{ model_name }}: row ' || concat_ws(', ', {% for col in key_columns -%}
-            '{{ col | replace("'", "''") }}=' || coalesce(cast({{ col }} as varchar), 'null'){% if not loop.last %}, {% endif %}
-        {%- endfor %})
+    '{{ model_name }}: row ' || {{ row_label(key_columns) }}
         || ': {{ column_name }} = ' || coalesce('''' || cast({{ column_name }} as varchar) || '''', 'null')
         || ' is not a known code (expected one of: {{ values | join(", ") | replace("'", "''") }})' as problem
 from {{ model }}

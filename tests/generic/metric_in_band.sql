@@ -22,9 +22,7 @@ select
     *,
     '{{ column_name }} = ' || coalesce(cast({{ column_name }} as varchar), 'null')
 {%- if key_columns %}
-        || ' at ' || concat_ws(', ', {% for col in key_columns -%}
-            '{{ col }}=' || coalesce(cast({{ col }} as varchar), 'null'){% if not loop.last %}, {% endif %}
-        {%- endfor %})
+        || ' at ' || {{ row_label(key_columns) }}
 {%- endif %}
         || ' is outside {{ band }}' as problem
 from {{ model }}

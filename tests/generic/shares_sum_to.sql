@@ -4,9 +4,7 @@
 -#}
 {% test shares_sum_to(model, column_name, group_by=none, expected=100, tolerance=0.5) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if group_by is string -%}
     {%- set group_by = [group_by] -%}
@@ -23,13 +21,7 @@
         ~ ", tolerance=" ~ tolerance) }}
 {%- endif -%}
 
-{#- SQL naming the group in `problem`, e.g. concat_ws(', ', 'sex=' || coalesce(cast(sex as varchar), 'null')) -#}
-{%- set label_parts = namespace(items=[]) -%}
-{%- for col in group_by or [] -%}
-    {%- set label_parts.items = label_parts.items
-        + ["'" ~ (col | replace("'", "''")) ~ "=' || coalesce(cast(" ~ col ~ " as varchar), 'null')"] -%}
-{%- endfor -%}
-{%- set group_label = "concat_ws(', ', " ~ (label_parts.items | join(', ')) ~ ")" if group_by else "'all rows'" %}
+{%- set group_label = row_label(group_by) if group_by else "'all rows'" %}
 
 with grouped as (
 

@@ -6,9 +6,7 @@
 -#}
 {% test sum_equals_column(model, column_name, group_by, total_column, tolerance=0) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if group_by is string -%}
     {%- set group_by = [group_by] -%}
@@ -23,16 +21,11 @@
     {{ exceptions.raise_compiler_error(
         "sum_equals_column on " ~ model ~ "." ~ column_name ~ ": tolerance must be a number >= 0, got " ~ tolerance) }}
 {%- endif -%}
-{%- set label_parts = namespace(items=[]) -%}
-{%- for col in group_by -%}
-    {%- set label_parts.items = label_parts.items
-        + ["'" ~ (col | replace("'", "''")) ~ "=' || coalesce(cast(" ~ col ~ " as varchar), 'null')"] -%}
-{%- endfor %}
 
 with grouped as (
 
     select
-        concat_ws(', ', {{ label_parts.items | join(', ') }}) as group_key,
+        {{ row_label(group_by) }} as group_key,
         sum({{ column_name }}) as group_sum,
         min({{ total_column }}) as group_total,
         count(distinct {{ total_column }}) as n_totals

@@ -8,9 +8,7 @@
     model, column_name, group_by, parent, parent_key, parent_column=none, parent_where=none, tolerance=0
 ) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if group_by is not string or parent_key is not string -%}
     {{ exceptions.raise_compiler_error(

@@ -4,9 +4,7 @@
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
 
-{#- with `config: where:` dbt passes a '(select ... from <relation> where ...) dbt_subquery' string -#}
-{%- set model_name = model.identifier if model.identifier is defined
-    else (model | string).split('from ')[1].split(' ')[0].split('.')[-1] | replace('"', '') -%}
+{%- set model_name = test_relation_name(model) -%}
 
 {%- if combination_of_columns is string -%}
     {%- set combination_of_columns = [combination_of_columns] -%}
@@ -20,9 +18,7 @@
 select
     {{ combination_of_columns | join(', ') }},
     count(*) as n_rows,
-    '{{ model_name }}: key ' || concat_ws(', ', {% for col in combination_of_columns -%}
-            '{{ col | replace("'", "''") }}=' || coalesce(cast({{ col }} as varchar), 'null'){% if not loop.last %}, {% endif %}
-        {%- endfor %})
+    '{{ model_name }}: key ' || {{ row_label(combination_of_columns) }}
         || ' occurs ' || cast(count(*) as varchar) || ' times, expected once' as problem
 from {{ model }}
 group by {{ combination_of_columns | join(', ') }}

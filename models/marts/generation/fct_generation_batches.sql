@@ -30,10 +30,7 @@ latency_stats as (
         tier,
         batch_index,
         count(*) as n_paid_attempts,
-        avg(latency_ms) as mean_latency_ms,
-        quantile_cont(latency_ms, 0.50) as p50_latency_ms,
-        quantile_cont(latency_ms, 0.95) as p95_latency_ms,
-        quantile_cont(latency_ms, 0.99) as p99_latency_ms
+        {{ latency_summary('latency_ms') }}
     from latencies
     group by all
 

@@ -27,10 +27,7 @@ latency_stats as (
 
     select
         tier,
-        avg(latency_ms) as mean_latency_ms,
-        quantile_cont(latency_ms, 0.50) as p50_latency_ms,
-        quantile_cont(latency_ms, 0.95) as p95_latency_ms,
-        quantile_cont(latency_ms, 0.99) as p99_latency_ms
+        {{ latency_summary('latency_ms') }}
     from latencies
     group by all
 

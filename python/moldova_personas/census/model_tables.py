@@ -23,28 +23,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from moldova_personas import schema
 from moldova_personas.census.fit import AGES, AREAS, ISCO_MAJORS, FittedModel
-from moldova_personas.schema import (
-    AGE_GROUPS,
-    EDUCATION_LEVELS,
-    EMPLOYMENT_STATUSES,
-    ETHNICITIES,
-    MARITAL_STATUSES,
-    MOTHER_TONGUES,
-    REGIONS,
-    RELIGIONS,
-    SEXES,
-)
 
 # Conditioning keys: the named columns of the conditionals table and the codes along each axis (the raions
 # are the model's own, FittedModel.raions, sorted names of the raions in the localities).
 KEYS = {
     "raion": (),
-    "sex": SEXES,
-    "age_group": AGE_GROUPS,
+    "sex": schema.SEXES,
+    "age_group": schema.AGE_GROUPS,
     "residence_type": AREAS,
-    "ethnicity": ETHNICITIES,
-    "education_level": EDUCATION_LEVELS,
+    "ethnicity": schema.ETHNICITIES,
+    "education_level": schema.EDUCATION_LEVELS,
 }
 LOCALITY_COLUMNS = ("locality_code", "locality", "raion", "region", "residence_type")
 JOINT_AXES = ("sex", "age_group", "ethnicity")  # after the locality axis
@@ -67,20 +57,20 @@ class Conditional:
 
 CONDITIONALS = (
     Conditional("single_age_given_band_sex", "age", ("sex", "age_group"), tuple(str(a) for a in AGES)),
-    Conditional("mother_tongue_given_eth", "mother_tongue", ("ethnicity",), MOTHER_TONGUES),
-    Conditional("religion_given_raion_eth", "religion", ("raion", "ethnicity"), RELIGIONS),
-    Conditional("marital_given_band_sex", "marital_status", ("age_group", "sex"), MARITAL_STATUSES),
+    Conditional("mother_tongue_given_eth", "mother_tongue", ("ethnicity",), schema.MOTHER_TONGUES),
+    Conditional("religion_given_raion_eth", "religion", ("raion", "ethnicity"), schema.RELIGIONS),
+    Conditional("marital_given_band_sex", "marital_status", ("age_group", "sex"), schema.MARITAL_STATUSES),
     Conditional(
         "education_given_raion_band_sex_area",
         "education_level",
         ("raion", "age_group", "sex", "residence_type"),
-        EDUCATION_LEVELS,
+        schema.EDUCATION_LEVELS,
     ),
     Conditional(
         "employment_given_band_sex_area_edu",
         "employment_status",
         ("age_group", "sex", "residence_type", "education_level"),
-        EMPLOYMENT_STATUSES,
+        schema.EMPLOYMENT_STATUSES,
     ),
     Conditional(
         "isco_given_sex_edu_area",
@@ -130,7 +120,7 @@ def joint_cells_table(model: FittedModel) -> pa.Table:
     for name, codes in zip(JOINT_AXES, (sex, band, eth), strict=True):
         columns[name] = pa.array(np.asarray(KEYS[name], dtype=object)[codes], pa.string())
     columns["adult_weight"] = pa.array(model.stage_a.ravel(), pa.float64())
-    if len(loc) != n_loc * len(SEXES) * len(AGE_GROUPS) * len(ETHNICITIES):
+    if len(loc) != n_loc * len(schema.SEXES) * len(schema.AGE_GROUPS) * len(schema.ETHNICITIES):
         raise ValueError(f"stage A has shape {shape}, expected (localities, sexes, age bands, ethnicities)")
     return pa.table(columns, schema=JOINT_SCHEMA)
 
@@ -220,7 +210,7 @@ def model_from_tables(joint_cells: pa.Table, conditionals: pa.Table) -> FittedMo
         raise ValueError(f"int_census_joint_cells: locality_index is not 0..{n_loc - 1} without gaps")
     raions = sorted(localities["raion"].unique())
     localities["region_idx"] = _codes(
-        pa.array(localities["region"]), REGIONS, "int_census_joint_cells", "region"
+        pa.array(localities["region"]), schema.REGIONS, "int_census_joint_cells", "region"
     )
     localities["raion_idx"] = localities["raion"].map({r: i for i, r in enumerate(raions)}).astype(np.int64)
     localities["area_idx"] = _codes(
@@ -229,7 +219,7 @@ def model_from_tables(joint_cells: pa.Table, conditionals: pa.Table) -> FittedMo
     index = (loc_index,) + tuple(
         _codes(joint_cells.column(name), KEYS[name], "int_census_joint_cells", name) for name in JOINT_AXES
     )
-    shape = (n_loc, len(SEXES), len(AGE_GROUPS), len(ETHNICITIES))
+    shape = (n_loc, len(schema.SEXES), len(schema.AGE_GROUPS), len(schema.ETHNICITIES))
     weights = joint_cells.column("adult_weight").to_numpy()
     arrays = {"stage_a": _fill(shape, index, weights, "int_census_joint_cells")}
     keys = {**KEYS, "raion": tuple(raions)}
