@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_cores
+from conftest import ROOT, fake_provider_settings, make_cores
 
 from moldova_personas.narration.runtime import narrate_cores
 
@@ -24,20 +24,7 @@ KEY = "sk-test-progress-0123456789abcdef"
 
 
 def settings(server, dirs, **kw):
-    return {
-        "creative": {
-            "model": "openai/creative-m",
-            "api_base": server.url,
-            "api_key_env": "MOLDOVA_FAKE_KEY",
-            "timeout_s": 5,
-        },
-        "fallback_order": ["creative"],
-        "progress": True,
-        "max_concurrency": 4,
-        "backoff_base_s": 0.05,
-        **dirs,
-        **kw,
-    }
+    return fake_provider_settings(server, dirs, **{"max_concurrency": 4, **kw})
 
 
 @pytest.fixture(autouse=True)

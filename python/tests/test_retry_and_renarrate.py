@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import make_cores
+from conftest import fake_provider_settings, make_cores
 
 from moldova_personas.narration import renarrate
 from moldova_personas.narration.runtime import narrate_cores
@@ -19,20 +19,7 @@ KEY = "sk-test-renarrate-0123456789abcdef"
 
 
 def settings(server, dirs, **kw):
-    return {
-        "creative": {
-            "model": "openai/creative-m",
-            "api_base": server.url,
-            "api_key_env": "MOLDOVA_FAKE_KEY",
-            "timeout_s": 5,
-        },
-        "fallback_order": ["creative"],
-        "progress": True,
-        "max_concurrency": 2,
-        "backoff_base_s": 0.05,
-        **dirs,
-        **kw,
-    }
+    return fake_provider_settings(server, dirs, **{"max_concurrency": 2, **kw})
 
 
 @pytest.fixture(autouse=True)
