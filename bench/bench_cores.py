@@ -53,11 +53,10 @@ def dbt(*args: str) -> float:
 def main() -> None:
     import duckdb
     import pyarrow as pa
-    import yaml
 
+    from _sampling import sample
     from moldova_personas import dbt_models
     from moldova_personas.census.inputs import INPUT_RELATIONS
-    from moldova_personas.census.sampler import Reference
 
     print(f"machine: {machine()}")
     DB.parent.mkdir(parents=True, exist_ok=True)
@@ -99,15 +98,7 @@ def main() -> None:
         for part in ("joint_cells", "conditionals")
     )
     start = time.perf_counter()
-    reference = Reference(
-        refs["names_first"],
-        refs["names_last"],
-        refs["occupation_titles"],
-        refs["assumption_big_five_params"],
-        refs["assumption_life_course_rules"],
-    )
-    tiers = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
-    table = dbt_models.sample_tier(census, reference, "tier_1m", 42, tiers)
+    table = sample(census, refs, "tier_1m")
     sample_s = time.perf_counter() - start
     assert table.num_rows == N
     total = fit_s + sample_s

@@ -13,10 +13,8 @@ import time
 from pathlib import Path
 
 import duckdb
-import yaml
 
-from moldova_personas import dbt_models
-from moldova_personas.census.sampler import Reference
+from _sampling import sample
 from moldova_personas.narration.runtime import narrate_cores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,15 +42,7 @@ def main() -> None:
     anchors = con.execute("select * from stg_narration__anchors").to_arrow_table()
     constraints = con.execute("select * from stg_narration__constraints").to_arrow_table()
     con.close()
-    reference = Reference(
-        refs["names_first"],
-        refs["names_last"],
-        refs["occupation_titles"],
-        refs["assumption_big_five_params"],
-        refs["assumption_life_course_rules"],
-    )
-    tiers = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["tiers"]
-    table = dbt_models.sample_tier(census, reference, args.tier, 42, tiers)
+    table = sample(census, refs, args.tier)
     with tempfile.TemporaryDirectory() as tmp:
         settings = {"narration": {"seed": 42, "state_dir": f"{tmp}/state", "log_dir": f"{tmp}/logs"}}
         start = time.perf_counter()
