@@ -260,13 +260,16 @@ def test_cost_from_configured_and_litellm_prices(server, dirs):
     import litellm
 
     priced = fake_settings(server, dirs)
+    # a model name of its own: litellm's registered prices last for the process, so a shared name would
+    # price the other tests' calls too
     priced["creative"] = {
         **priced["creative"],
+        "model": "openai/priced-m",
         "price_per_1k_prompt_usd": 0.5,
         "price_per_1k_completion_usd": 1.5,
     }
     row = narrate_cores(make_cores(1), priced).to_pylist()[0]
-    assert row["model_used"] == "openai/creative-m"
+    assert row["model_used"] == "openai/priced-m"
     expected = row["prompt_tokens"] * 0.5 / 1000 + row["completion_tokens"] * 1.5 / 1000
     assert row["cost_usd"] == pytest.approx(expected, rel=1e-6) and expected > 0
     assert log_lines(dirs)[-1]["cost_usd"] == pytest.approx(expected, rel=1e-6)
