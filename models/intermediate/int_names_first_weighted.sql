@@ -107,11 +107,16 @@ final as (
         by_cohort.birth_year_to,
         by_cohort.first_name,
         by_cohort.cohort_profile,
-        by_cohort.cohort_weight
-        / sum(by_cohort.cohort_weight) over (
-            partition by by_cohort.ethnicity, by_cohort.sex, by_cohort.birth_cohort
+        -- rounded: DuckDB's parallel sums differ in the last bits from run to run, and the sampler's
+        -- draws must not (same seed, same names)
+        round(
+            by_cohort.cohort_weight
+            / sum(by_cohort.cohort_weight) over (
+                partition by by_cohort.ethnicity, by_cohort.sex, by_cohort.birth_cohort
+            ),
+            12
         ) as probability,
-        coverage.blend_coverage
+        round(coverage.blend_coverage, 12) as blend_coverage
     from by_cohort
     inner join coverage
         on

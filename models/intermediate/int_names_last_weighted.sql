@@ -67,7 +67,8 @@ blended as (
         blends.ethnicity,
         pool_shares.last_name_male,
         pool_shares.last_name_female,
-        sum(blends.share * pool_shares.pool_share) as probability
+        -- rounded: parallel sums differ in the last bits from run to run; the draws must not
+        round(sum(blends.share * pool_shares.pool_share), 12) as probability
     from blends
     inner join pool_shares
         on blends.name_pool = pool_shares.name_pool
