@@ -120,18 +120,22 @@ def make_cores(n: int, seed: int = 7) -> list[dict]:
     return out
 
 
-def fake_provider_settings(server, dirs, *, max_concurrency: int = 2, **overrides) -> dict:
-    """Narration settings with one real alias, `creative`, on the fake server; its key is read from
-    MOLDOVA_FAKE_KEY (each test module sets its own value, so a leak names the module)."""
+def fake_provider_settings(
+    server, dirs, *, max_concurrency: int = 2, progress: bool = True, alias: dict | None = None, **overrides
+) -> dict:
+    """Narration settings with one real alias, `creative`, on the fake server (`alias` overrides its
+    fields); its key is read from MOLDOVA_FAKE_KEY (each test module sets its own value, so a leak
+    names the module)."""
     return {
         "creative": {
             "model": "openai/creative-m",
             "api_base": server.url,
             "api_key_env": "MOLDOVA_FAKE_KEY",
             "timeout_s": 5,
+            **(alias or {}),
         },
         "fallback_order": ["creative"],
-        "progress": True,
+        "progress": progress,
         "max_concurrency": max_concurrency,
         "backoff_base_s": 0.05,
         **dirs,

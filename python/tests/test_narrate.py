@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_cores
+from conftest import ROOT, fake_provider_settings, make_cores
 
 from moldova_personas.narration.attempt_log import AttemptLog, mask_text
 from moldova_personas.narration.runtime import narrate_cores
@@ -21,21 +21,7 @@ KEY = "sk-narrate-KEY-abcdef0123456789"
 
 
 def settings(server, dirs, **kw):
-    alias = {
-        "model": "openai/creative-m",
-        "api_base": server.url,
-        "api_key_env": "MOLDOVA_FAKE_KEY",
-        "timeout_s": 5,
-    }
-    return {
-        "creative": alias,
-        "fallback_order": ["creative"],
-        "progress": False,
-        "max_concurrency": 2,
-        "backoff_base_s": 0.05,
-        **dirs,
-        **kw,
-    }
+    return fake_provider_settings(server, dirs, progress=False, **kw)
 
 
 def log_lines(dirs):

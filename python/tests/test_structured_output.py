@@ -9,7 +9,7 @@ from pathlib import Path
 
 import litellm
 import pytest
-from conftest import ROOT, make_cores
+from conftest import ROOT, fake_provider_settings, make_cores
 from fake_openai_server import narrator_answer
 
 from moldova_personas.narration import llm
@@ -23,21 +23,7 @@ KEY = "sk-structured-0123456789abcdef"
 
 
 def settings(server, dirs, **alias_kw):
-    alias = {
-        "model": "openai/creative-m",
-        "api_base": server.url,
-        "api_key_env": "MOLDOVA_FAKE_KEY",
-        "timeout_s": 5,
-        **alias_kw,
-    }
-    return {
-        "creative": alias,
-        "fallback_order": ["creative"],
-        "progress": False,
-        "max_concurrency": 1,
-        "backoff_base_s": 0.05,
-        **dirs,
-    }
+    return fake_provider_settings(server, dirs, max_concurrency=1, progress=False, alias=alias_kw)
 
 
 def planned(core):
