@@ -30,7 +30,7 @@ def model(dbt, session):
         "assumptions__assumption_employment_status_by_age_sex_area": dbt.ref("stg_assumptions__assumption_employment_status_by_age_sex_area"),
         "assumptions__assumption_employment_odds_by_education": dbt.ref("stg_assumptions__assumption_employment_odds_by_education"),
         "assumptions__assumption_lfs_teen_status": dbt.ref("stg_assumptions__assumption_lfs_teen_status"),
-        "assumptions__assumption_status_age_rules": dbt.ref("stg_assumptions__assumption_status_age_rules"),
+        "assumptions__assumption_life_course_rules": dbt.ref("stg_assumptions__assumption_life_course_rules"),
         "assumptions__assumption_isco_major_by_sex_area": dbt.ref("stg_assumptions__assumption_isco_major_by_sex_area"),
         "assumptions__assumption_isco_education_compatibility": dbt.ref("stg_assumptions__assumption_isco_education_compatibility"),
         "reference__occupation_titles": dbt.ref("int_occupation_titles_weighted"),

@@ -200,6 +200,14 @@ def test_life_course_rules_hold_inside_bands(census, tier_25k):
     graduates_22_24 = (c.loc[c["age"].between(22, 24), "education_level"] == "higher").mean()
     assert 0.12 < graduates_22_24 < 0.30
     assert by_age.loc[21] < by_age.loc[24]
+    # employment status by single age too: students are the young of the band, the employed the older
+    student = (young["employment_status"] == "student").groupby(young["age"]).mean()
+    employed = (young["employment_status"] == "employed").groupby(young["age"]).mean()
+    assert student.loc[18:19].mean() > student.loc[23:24].mean() + 0.15, student.to_dict()
+    assert employed.loc[18:19].mean() < employed.loc[23:24].mean(), employed.to_dict()
+    retired = c.loc[c["age"].between(55, 64)]
+    by_retired = (retired["employment_status"] == "retired").groupby(retired["age"] >= 60).mean()
+    assert by_retired[True] > by_retired[False]
     report = census_fit_report(census_fit_cells({"tier_25k": c}, census["targets"]), SIZES, MAX_DEVIATION)
     assert report["is_within_tolerance"].all()
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from moldova_personas.census.life_course import age_weights, rule_breaks, split_by_age
+from moldova_personas.census.fit import reconcile_employment_rates
+from moldova_personas.census.life_course import age_weights, band_allows, rule_breaks, split_by_age
 from moldova_personas.census.within_group import within_group_summary
 from moldova_personas.narration.planning import Constraint, _constraint_ok
 
@@ -28,6 +29,62 @@ def test_split_by_age_keeps_band_shares_and_respects_minimum_age():
     np.testing.assert_allclose(ages @ split, band, atol=1e-6)  # band shares unchanged
     higher = split[AGES >= 21, 2]
     assert np.all(np.diff(higher) > 0)  # the ramp: rarer at 21 than at 24
+
+
+def test_fading_rule_moves_a_status_to_the_young_and_band_limits_follow_the_rules():
+    statuses = ("employed", "retired", "student")
+    rules = pd.DataFrame(
+        [
+            ("employment_status", "student", 18, 44, None, 19, 25, 0.1),
+            ("employment_status", "retired", 45, 100, None, None, None, None),
+        ],
+        columns=[
+            "attribute",
+            "value",
+            "min_age",
+            "max_age",
+            "full_from_age",
+            "fade_from_age",
+            "fade_to_age",
+            "fade_floor",
+        ],
+    )
+    ages = np.arange(18, 60)
+    w = age_weights(rules, "employment_status", statuses, ages)
+    np.testing.assert_allclose(w[ages <= 19, 2], 1.0)
+    np.testing.assert_allclose(w[ages == 22, 2], 1 - 3 / 6 * 0.9)
+    np.testing.assert_allclose(w[(ages >= 25) & (ages <= 44), 2], 0.1)
+    np.testing.assert_allclose(w[ages > 44, 2], 0.0)
+    band = np.array([0.3, 0.0, 0.7])  # 70 % students in 18-24 (all 18-24 ages may hold it)
+    young = ages[ages <= 24]
+    split = split_by_age(band, np.full(young.size, 1 / young.size), w[ages <= 24], "employment status")
+    assert split[0, 2] > split[-1, 2] + 0.1  # an 18-year-old is a student more often than a 24-year-old
+    np.testing.assert_allclose(np.full(young.size, 1 / young.size) @ split, band, atol=1e-6)
+    allowed = band_allows(rules, "employment_status", statuses, ("18-24", "35-44", "45-54", "75+"))
+    assert allowed[:, 1].tolist() == [False, False, True, True]  # retired from the band holding 45
+    assert allowed[:, 2].tolist() == [True, True, False, False]  # students up to the band holding 44
+
+
+def test_printed_rates_are_made_to_average_to_the_national_rate():
+    """LFS rates by area that average to 57.06 % on the census population cannot hold beside a
+    national 56.8 %: both are shifted by the same pp, the printed figures kept."""
+    rates = pd.DataFrame(
+        [("all", "all", 56.8), ("sex", "male", 58.6), ("sex", "female", 55.1)]
+        + [("residence_type", "urban", 63.3), ("residence_type", "rural", 51.5)],
+        columns=["dimension", "value", "pct"],
+    )
+    ages = np.arange(18, 101)
+    age_b_s = np.zeros((1, 2, ages.size))
+    age_b_s[0, :, (ages >= 20) & (ages <= 64)] = 1.0 / 45
+    pop = np.array(
+        [[[0.516 * 0.4715, 0.516 * 0.5285]], [[0.484 * 0.4715, 0.484 * 0.5285]]]
+    )  # (sex, band, area)
+    out = reconcile_employment_rates(rates, pop, age_b_s).set_index("value")
+    urban, rural = out.loc["urban", "pct"], out.loc["rural", "pct"]
+    assert abs(0.4715 * urban + 0.5285 * rural - 56.8) < 1e-9
+    assert abs((urban - rural) - (63.3 - 51.5)) < 1e-9  # the gap is kept
+    assert out.loc["urban", "printed_pct"] == 63.3 and "-0.26 pp" in out.loc["urban", "note"]
+    assert abs(out.loc["male", "pct"] - 58.6) < 0.02  # consistent rates move by rounding only
 
 
 def test_infeasible_rule_is_named():

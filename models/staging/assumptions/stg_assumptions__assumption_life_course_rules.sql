@@ -15,6 +15,9 @@ final as (
         min_age,
         max_age,
         full_from_age,
+        fade_from_age,
+        fade_to_age,
+        fade_floor,
         reasoning
     from source
 

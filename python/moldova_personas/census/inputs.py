@@ -38,7 +38,7 @@ REQUIRED = (
     "assumptions__assumption_employment_status_by_age_sex_area",
     "assumptions__assumption_employment_odds_by_education",
     "assumptions__assumption_lfs_teen_status",
-    "assumptions__assumption_status_age_rules",
+    "assumptions__assumption_life_course_rules",
     "assumptions__assumption_isco_major_by_sex_area",
     "assumptions__assumption_isco_education_compatibility",
     "reference__occupation_titles",
@@ -244,7 +244,7 @@ def build_inputs(frames: dict[str, pd.DataFrame]) -> CensusInputs:
         employment_education_factor=f["assumptions__assumption_employment_odds_by_education"].set_index(
             "education_level"
         )["employment_odds"],
-        status_age_rules=f["assumptions__assumption_status_age_rules"],
+        life_course_rules=f["assumptions__assumption_life_course_rules"],
         isco_by_sex_area=isco_area.rename(columns={"share_pct": "pct"}),
         isco_education_weight=compat.rename(columns={"relative_weight": "weight"}),
         occupation_titles=f["reference__occupation_titles"],

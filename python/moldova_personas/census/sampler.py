@@ -17,8 +17,14 @@ import pandas as pd
 import pyarrow as pa
 
 from moldova_personas.census.balanced import combine_keys, draw_grouped
-from moldova_personas.census.fit import AGES, AREAS, FittedModel
-from moldova_personas.census.life_course import age_weights, rule_breaks, split_by_age
+from moldova_personas.census.fit import AGES, AREAS, FittedModel, education_by_band_sex_area
+from moldova_personas.census.life_course import (
+    age_weights,
+    education_ages,
+    employment_by_age,
+    rule_breaks,
+    split_by_age,
+)
 from moldova_personas.census.names import NameTables, draw_names
 from moldova_personas.census.occupations import build_title_table, draw_titles
 from moldova_personas.schema import (
@@ -123,7 +129,19 @@ class CoreSampler:
             "education",
         )  # (area, raion, band, sex, ages, edu)
         self.p_edu = _cond(education, 5)
-        self.p_emp = _cond(model.employment_given_band_sex_area_edu, 4)
+        # employment status | band, sex, area, education, single age: students younger, the retired
+        # older inside their bands; the same split the fit's 20-64 employment rate assumed
+        ctx = (EDUCATION_LEVELS, EMPLOYMENT_STATUSES, AGES)
+        education_bsr = education_by_band_sex_area(
+            model.stage_a, loc, self.n_raion, model.education_given_raion_band_sex_area
+        )
+        employment = employment_by_age(
+            model.employment_given_band_sex_area_edu,
+            education_ages(education_bsr, age_b_s, rules, ctx),
+            rules,
+            ctx,
+        )  # (band, sex, area, edu, ages, status)
+        self.p_emp = _cond(employment, 5)
         self.p_isco = _cond(model.isco_given_sex_edu_area, 3)
         self.sizes = {"band": n_b, "eth": n_e}
         self.titles = build_title_table(reference.titles)
@@ -198,7 +216,7 @@ class CoreSampler:
         )
         emp = self._draw(
             "employment",
-            combine_keys(band, sex, area, edu, sizes=(n_b, 2, 2, len(EDUCATION_LEVELS))),
+            combine_keys(band, sex, area, edu, age_idx, sizes=(n_b, 2, 2, len(EDUCATION_LEVELS), n_a)),
             self.p_emp,
             carry,
             rng,
