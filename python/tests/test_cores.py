@@ -6,6 +6,8 @@ database feeds every test; sampling itself runs in-process through the same func
 
 from __future__ import annotations
 
+import uuid
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ import yaml
 from dbt_helpers import ROOT, run_dbt
 
 from moldova_personas import dbt_models as cores
+from moldova_personas.census import balanced, sampler
 from moldova_personas.census.fit import fit
 from moldova_personas.census.fit_stats import census_fit_cells, census_fit_report
 from moldova_personas.census.inputs import INPUT_RELATIONS, build_inputs
@@ -325,3 +328,15 @@ def test_bad_seed_var_names_the_setting():
         cores.parse_seed("forty-two")
     with pytest.raises(ValueError, match="unknown tier"):
         cores.sample_tier(None, None, "tier_2k", 42, TIERS)
+
+
+@pytest.mark.parametrize("n_groups", [1, 300, 1 << 16, (1 << 16) + 1, 81_340])
+def test_radix_group_sort_is_numpys_stable_sort(n_groups):
+    keys = np.random.default_rng(n_groups).integers(0, n_groups, 200_000)
+    assert (balanced._stable_argsort(keys, n_groups) == np.argsort(keys, kind="stable")).all()
+
+
+def test_persona_ids_are_uuid5_of_seed_and_index():
+    indices = np.array([0, 1, 999, 999_999, 12_345_678_901])
+    ids = sampler.persona_uuids(7, indices)
+    assert list(ids) == [str(uuid.uuid5(sampler.PERSONA_NAMESPACE, f"7:{i}")) for i in indices]

@@ -36,7 +36,11 @@ def round_table(
     counts = base.astype(np.int64)
     need = group_sizes.astype(np.int64) - counts.sum(axis=1)
     deficit = carry.astype(float).copy()
-    for g in range(n_groups) if in_order else rng.permutation(n_groups):
+    visit = np.arange(n_groups) if in_order else rng.permutation(n_groups)
+    # Empty groups change nothing (expected 0, counts 0) and draw no random numbers: skipping them keeps
+    # the result bit for bit and saves most of the loop where groups outnumber rows (education by raion,
+    # band, sex and single age: 81,340 groups, a 1,000-row block).
+    for g in visit[group_sizes[visit] > 0]:
         k = int(need[g])
         if k > 0:
             eligible = frac[g] > 1e-12
@@ -73,10 +77,21 @@ def draw_grouped(
     cats = np.repeat(np.tile(np.arange(cond_probs.shape[1]), n_groups), counts.ravel())
     # Rows of each group in random order: a stable integer sort of a random permutation.
     perm = rng.permutation(group_ids.size)
-    order = perm[np.argsort(group_ids[perm], kind="stable")]
+    order = perm[_stable_argsort(group_ids[perm], n_groups)]
     out = np.empty(group_ids.size, dtype=np.int64)
     out[order] = cats
     return out, carry
+
+
+def _stable_argsort(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for keys in [0, n_keys), as radix sorts: numpy's stable sort is a
+    radix sort for 8- and 16-bit integers only, so wider keys are sorted by their low 16 bits, then
+    stably by the rest (the same order; 1M rows, 81,340 groups: 0.07 s against 0.19 s)."""
+    if n_keys <= 1 << 16:
+        return np.argsort(keys.astype(np.min_scalar_type(max(n_keys - 1, 0))), kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (keys[low] >> 16).astype(np.min_scalar_type(max((n_keys - 1) >> 16, 0)))
+    return low[np.argsort(high, kind="stable")]
 
 
 def combine_keys(*columns: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
