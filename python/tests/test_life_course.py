@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from moldova_personas.census.fit import reconcile_employment_rates
-from moldova_personas.census.life_course import age_weights, band_allows, rule_breaks, split_by_age
+from moldova_personas.census.life_course import (
+    RULE_COLUMNS,
+    age_weights,
+    band_allows,
+    rule_breaks,
+    split_by_age,
+)
 from moldova_personas.census.within_group import within_group_summary
 from moldova_personas.narration.planning import Constraint, _constraint_ok
 
@@ -38,16 +44,7 @@ def test_fading_rule_moves_a_status_to_the_young_and_band_limits_follow_the_rule
             ("employment_status", "student", 18, 44, None, 19, 25, 0.1),
             ("employment_status", "retired", 45, 100, None, None, None, None),
         ],
-        columns=[
-            "attribute",
-            "value",
-            "min_age",
-            "max_age",
-            "full_from_age",
-            "fade_from_age",
-            "fade_to_age",
-            "fade_floor",
-        ],
+        columns=list(RULE_COLUMNS),
     )
     ages = np.arange(18, 60)
     w = age_weights(rules, "employment_status", statuses, ages)

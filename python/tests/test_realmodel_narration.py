@@ -70,25 +70,40 @@ def test_real_model_run_is_truthful(real_llm, tmp_path, monkeypatch):
     assert not [x for x in log if "offline" in str(x["model"])], log
     for row in rows:
         mine = sorted((x for x in log if x["persona_id"] == row["persona_id"]), key=lambda x: x["attempt"])
-        # one attempt-log row per attempt, every one a call the model answered (a fresh store: no cache)
-        assert [x["attempt"] for x in mine] == list(range(1, row["attempts"] + 1)), mine
-        assert all(x["model"] == LITELLM_MODEL and x["completion_tokens"] > 0 for x in mine), mine
+        # one attempt-log row per call, numbered; a fresh store, so every row is a call to the server
+        assert [x["attempt"] for x in mine] == list(range(1, len(mine) + 1)), mine
+        # a call the model answered, or a call that failed (a timeout on a slow machine, a server error):
+        # the failure logged with its class and no tokens, never hidden
+        answered = [x for x in mine if x["completion_tokens"] > 0]
+        call_failures = [x for x in mine if x["completion_tokens"] == 0]
+        assert all(x["model"] == LITELLM_MODEL for x in answered), mine
+        assert all(x["error"] and x["error_class"] not in ("parse", "validation") for x in call_failures), (
+            mine
+        )
+        assert all(x["status"] in ("error", "fail") for x in call_failures), mine
         if row["status"] == "ok":
             assert row["failure_reason"] is None and mine[-1]["status"] == "success"
             assert all(row[f] for f in NARRATIVE_TEXT_FIELDS), row
-            assert all(x["status"] == "repair" and x["error"] for x in mine[:-1]), mine
+            assert all(x["error"] for x in mine[:-1]), mine
+            assert len(answered) == row["attempts"], mine
         else:
             assert row["status"] in FAILED and row["failure_reason"], row
-            assert row["attempts"] == MAX_ATTEMPTS
-            assert [x["status"] for x in mine] == ["repair"] * (MAX_ATTEMPTS - 1) + ["fail"], mine
-            assert all(x["error"] for x in mine), mine
-            if "error_class" in mine[0]:  # attempt logs that classify errors: every failure has its class
-                assert all(x["error_class"] for x in mine), mine
-    # every attempt reached the real server over HTTP
-    assert chat_posts(real_llm) - posts_before == sum(r["attempts"] for r in rows) == len(log)
+            assert mine[-1]["status"] == "fail" and all(x["error"] for x in mine), mine
+            if row["status"] == "failed_validation":  # every attempt answered, none passed
+                assert row["attempts"] == MAX_ATTEMPTS == len(answered), mine
+                assert [x["status"] for x in answered] == ["repair"] * (MAX_ATTEMPTS - 1) + ["fail"], mine
+            else:  # the last call failed: the attempts before it were answered and failed validation
+                assert call_failures and len(answered) == row["attempts"] - 1, mine
+            assert all(x["error_class"] for x in mine), mine
+    # every attempt reached the real server over HTTP (a call that timed out may end before the server
+    # logs it); with no failed call, one request per attempt exactly
+    posts = chat_posts(real_llm) - posts_before
+    assert sum(1 for x in log if x["completion_tokens"] > 0) <= posts <= len(log), (posts, log)
+    if all(x["completion_tokens"] > 0 for x in log):
+        assert posts == sum(r["attempts"] for r in rows) == len(log)
 
     outcome = Counter(r["status"] for r in rows)
-    reasons = Counter(str(x["error"]).split(":")[0] for x in log if x["error"])
+    reasons = Counter(str(x.get("error_class") or str(x["error"]).split(":")[0]) for x in log if x["error"])
     tokens = sum(x["prompt_tokens"] for x in log), sum(x["completion_tokens"] for x in log)
     REALMODEL_OUTCOMES.append(
         f"narration by {LITELLM_MODEL}: {dict(outcome)} in {elapsed:.0f} s, {len(log)} calls, "
