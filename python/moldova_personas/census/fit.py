@@ -611,16 +611,12 @@ def fit(inputs: CensusInputs) -> FittedModel:
     pop_sab = stage_a.sum(axis=(0, 3))  # (sex, band)
     area_onehot = np.eye(2)[loc["area_idx"].to_numpy()]
     age_b_s = np.transpose(age_dist, (1, 0, 2))  # (band, sex, ages)
-    rates = reconcile_employment_rates(
-        inputs.employment_rate_20_64, np.einsum("lsae,lr->sar", stage_a, area_onehot, optimize=True), age_b_s
-    )
+    pop_sabr = np.einsum("lsae,lr->sar", stage_a, area_onehot, optimize=True)
+    rates = reconcile_employment_rates(inputs.employment_rate_20_64, pop_sabr, age_b_s)
     inputs = replace(inputs, employment_rate_20_64=rates)
     targets = adult_targets(inputs, loc)
     raion_onehot = np.eye(len(raions))[loc["raion_idx"].to_numpy()]
-    pop_sabr = np.einsum("lsae,lr->sar", stage_a, area_onehot, optimize=True)
-    pop_kbsr = np.einsum(
-        "lsae,lk,lr->kasr", stage_a, raion_onehot, area_onehot, optimize=True
-    )  # (raion, band, sex, area)
+    pop_kbsr = _adults_by_raion_band_sex_area(stage_a, raion_onehot, area_onehot)
     pop_ke = np.einsum("lsae,lk->ke", stage_a, raion_onehot, optimize=True)  # (raion, eth)
     marital = _fit_marital(inputs, pop_sab, weights)
     education, edu_report = _fit_education(inputs, loc, raions, pop_kbsr, weights)
@@ -686,8 +682,15 @@ def education_by_band_sex_area(
     summed over raions with their adult counts (the parents employment and ISCO are drawn on)."""
     area_onehot = np.eye(2)[loc["area_idx"].to_numpy()]
     raion_onehot = np.eye(n_raions)[loc["raion_idx"].to_numpy()]
-    pop_kbsr = np.einsum("lsae,lk,lr->kasr", stage_a, raion_onehot, area_onehot, optimize=True)
+    pop_kbsr = _adults_by_raion_band_sex_area(stage_a, raion_onehot, area_onehot)
     return _normalise(np.einsum("kbsr,kbsre->bsre", pop_kbsr, education))
+
+
+def _adults_by_raion_band_sex_area(
+    stage_a: np.ndarray, raion_onehot: np.ndarray, area_onehot: np.ndarray
+) -> np.ndarray:
+    """Adults of the stage-A joint (locality, sex, band, eth) as (raion, band, sex, area)."""
+    return np.einsum("lsae,lk,lr->kasr", stage_a, raion_onehot, area_onehot, optimize=True)
 
 
 def _modelled_education_rows(raions, pop_kbsr, education, printed: set) -> pd.DataFrame:
