@@ -308,7 +308,8 @@ class Run:
         written = ", ".join(f"{n} by {m}" for m, n in self.models.most_common()) or "none"
         lines = [
             f"[narrate {self.run_id}] narrated {self.done}/{self.total} personas in {_duration(elapsed)} "
-            f"({statuses}); ok ones written by: {written}; {self.calls} calls "
+            f"= {self.done / max(elapsed, 1e-9):.1f}/s ({statuses}); ok ones written by: {written}; "
+            f"{self.calls} calls "
             f"({sum(st.calls for st in self.gateway.stats.values())} requests to providers), "
             f"{self.cache_hits} answers from the store",
             f"[narrate {self.run_id}] provider summary (calls are requests to a provider):",

@@ -2,8 +2,8 @@
 
 The LLM event loop thread (see `llm.py`) spends most of its CPU inside litellm; the offline narrator's
 text generation and the validators (regexes over ~10 KB per persona) run here instead, on the other
-core(s). Workers start with `spawn` (safe under dbt's threads) and import neither litellm nor dbt code
-of ours beyond the narrator, prompts and validators.
+core(s). Workers start with `spawn` (safe under dbt's threads) and import no dbt code; litellm only
+when the offline narrator's answers are counted there (`llm.offline_answer`).
 
 The pool is driven by the event loop itself: one pipe per worker, results read with `loop.add_reader`,
 at most `IN_FLIGHT` jobs queued per worker (so it never idles while the loop is busy). A
