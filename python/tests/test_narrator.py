@@ -454,3 +454,6 @@ def test_the_offline_provider_reads_the_spec_from_the_call_not_the_prompt():
     # without the spec the provider says what is missing instead of guessing from the prompt
     missing = llm.run(gateway.complete(messages, {"persona_id": c["persona_id"]}))
     assert missing.text is None and "needs the persona's spec in the call's metadata" in missing.error
+    # ... at once: a request error, tried once per alias of the chain, not retried with backoff
+    assert missing.error_class == "bad_request"
+    assert len(missing.failures) == len(gateway.chain)

@@ -234,6 +234,10 @@ def classify(exc: BaseException) -> str:
         return "rate_limit"
     if "LLM Provider NOT provided" in text:
         return "config"
+    if any(isinstance(e, OfflineSpecMissing) for e in chain):
+        # litellm wraps what a custom provider raises as a connection error; a call without its spec
+        # fails the same way every time, so it is this request's error, not one worth retrying
+        return "bad_request"
     if (
         isinstance(exc, litellm.APIConnectionError)
         or "APIConnectionError" in names
