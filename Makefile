@@ -15,7 +15,9 @@ DBT := $(BIN)/python -m moldova_personas.narration.signals
 export MOLDOVA_RESUME_COMMAND := make $(strip $(MAKECMDGOALS) $(MAKEOVERRIDES))
 SEED ?= 42
 # One line naming the process that holds the DuckDB file (a notebook, DBeaver, another dbt), not a traceback.
-DB_FREE = $(BIN)/python -m moldova_personas.duckdb_lock $${MOLDOVA_DUCKDB_PATH:-moldova_personas.duckdb}
+# DuckDB creates the database file but not its folder: a MOLDOVA_DUCKDB_PATH in a new folder gets it here.
+DB_FILE = $${MOLDOVA_DUCKDB_PATH:-moldova_personas.duckdb}
+DB_FREE = mkdir -p "$$(dirname "$(DB_FILE)")" && $(BIN)/python -m moldova_personas.duckdb_lock "$(DB_FILE)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }

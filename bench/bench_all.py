@@ -9,6 +9,7 @@ Results go to stdout; copy them to BENCHMARKS.md and README.md with the command 
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -97,59 +98,78 @@ def _standalone_rate(lines: list[str]) -> float | None:
     return float(m[1].replace(",", "")) if m else None
 
 
-def end_to_end(standalone: float | None) -> None:
-    """What a user waits for, through make in a fresh clone of this checkout's HEAD: the first `make run`
-    (venv and install included; pip's download cache as this machine has it), a second one (warm), then
-    `make tier TIER=tier_25k`; and `make tier TIER=tier_100k` on a fresh database after `make run`."""
+def _clone() -> Path:
+    """A fresh clone of HEAD under target/bench/clone (made once per `make bench`)."""
     clone = BENCH_DIR / "clone"
-    subprocess.run(["rm", "-rf", str(clone)], check=True)
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    head = subprocess.run(
-        ["git", "-C", str(clone), "log", "-1", "--format=%h %s"], capture_output=True, text=True
-    )
-    print(f"\nfresh clone of HEAD ({head.stdout.strip()[:80]}) in {clone}", flush=True)
-    make = ["make", "--no-print-directory"]
-    env = {"MAKEFLAGS": ""}
-    step(
-        "make run, first time in a fresh clone (creates .venv, installs, builds tier_1k)",
-        [*make, "run"],
-        env,
+    if not (clone / ".git").exists() or not _STATE.get("cloned"):
+        subprocess.run(["rm", "-rf", str(clone)], check=True)
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        head = subprocess.run(
+            ["git", "-C", str(clone), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+        )
+        print(f"\nfresh clone of HEAD ({head.stdout.strip()[:80]}) in {clone}", flush=True)
+        _STATE["cloned"] = True
+    return clone
+
+
+_STATE: dict[str, object] = {}
+MAKE = ["make", "--no-print-directory"]
+MAKE_ENV = {"MAKEFLAGS": ""}
+
+
+def cores() -> None:
+    step("1M cores (joint fit included)", [PY, "bench/bench_cores.py"])
+
+
+def narration() -> None:
+    out = step("offline narration of 25K cores", [PY, "bench/bench_narrate_tier.py", "--tier", "tier_25k"])
+    _STATE["standalone"] = _standalone_rate(out)
+
+
+def quality() -> None:
+    step("quality marts on 100K personas", [PY, "bench/bench_quality.py", "--n", "100000"])
+
+
+def builds() -> None:
+    """What a user waits for, through make in a fresh clone of HEAD: the first `make run` (venv and
+    install included; pip's download cache as this machine has it), a second one (warm), then
+    `make tier TIER=tier_25k`, with its narration rate against the standalone one."""
+    clone = _clone()
+    title = "make run, first time in a fresh clone (creates .venv, installs, builds tier_1k)"
+    step(title, [*MAKE, "run"], MAKE_ENV, clone, _make_lines)
+    step("make run again (warm: installed, database built)", [*MAKE, "run"], MAKE_ENV, clone, _make_lines)
+    out = step(
+        "make tier TIER=tier_25k after make run",
+        [*MAKE, "tier", "TIER=tier_25k"],
+        MAKE_ENV,
         clone,
         _make_lines,
     )
-    step("make run again (warm: installed, database built)", [*make, "run"], env, clone, _make_lines)
-    out = step(
-        "make tier TIER=tier_25k after make run", [*make, "tier", "TIER=tier_25k"], env, clone, _make_lines
-    )
-    inside = _rate(out)
-    if inside and standalone:
+    inside, standalone = _rate(out), _STATE.get("standalone")
+    if inside and isinstance(standalone, float):
         print(
             f"-> narration inside dbt build {inside:.1f}/s = {100 * inside / standalone:.0f} % of the "
             f"standalone {standalone:.1f}/s"
         )
+
+
+def release_100k() -> None:
+    """`make tier TIER=tier_100k` on a fresh database after `make run` (a full 100K offline release)."""
+    clone = _clone()
     fresh = clone / "target" / "bench_100k"
-    env100 = {
-        **env,
+    subprocess.run(["rm", "-rf", str(fresh)], check=True)
+    env = {
+        **MAKE_ENV,
         "MOLDOVA_DUCKDB_PATH": str(fresh / "moldova_personas.duckdb"),
         "MOLDOVA_LLM_STATE_DIR": str(fresh / "state"),
         "MOLDOVA_EXPORT_ROOT": str(fresh / "releases"),
     }
-    step("make run on a fresh database (for the 100K release)", [*make, "run"], env100, clone, _make_lines)
-    step(
-        "make tier TIER=tier_100k after make run (a full 100K offline release)",
-        [*make, "tier", "TIER=tier_100k"],
-        env100,
-        clone,
-        _make_lines,
-    )
+    step("make run on a fresh database (for the 100K release)", [*MAKE, "run"], env, clone, _make_lines)
+    title = "make tier TIER=tier_100k after make run (a full 100K offline release)"
+    step(title, [*MAKE, "tier", "TIER=tier_100k"], env, clone, _make_lines)
 
 
-def main() -> None:
-    print(f"# moldova-personas benchmarks\nmachine: {machine()}\nload average: {os.getloadavg()}")
-    step("1M cores (joint fit included)", [PY, "bench/bench_cores.py"])
-    out = step("offline narration of 25K cores", [PY, "bench/bench_narrate_tier.py", "--tier", "tier_25k"])
-    step("quality marts on 100K personas", [PY, "bench/bench_quality.py", "--n", "100000"])
-    end_to_end(_standalone_rate(out))
+def llm_client() -> None:
     for concurrency in (16, 64, 256):
         step(
             f"litellm narration vs local fake server, 1 s latency, concurrency {concurrency}",
@@ -163,12 +183,47 @@ def main() -> None:
                 str(concurrency * 30),  # 30 s of ideal work: start-up and the last wave stay small
             ],
         )
+
+
+def crash() -> None:
     step("kill -9 a 25K narration midway, re-run (fake server)", [PY, "bench/bench_crash_resume.py"])
+
+
+def realmodel() -> None:
     step("real local model (Gemma 3 270M, llama-cpp-python): tokens/s", [PY, "bench/bench_realmodel.py"])
+
+
+def ray() -> None:
     step(
         "narration on Ray, 1 vs 2 workers, local fake server 1 s per call (needs pip install '.[ray]')",
         [PY, "bench/bench_ray.py"],
     )
+
+
+GROUPS: dict[str, Callable[[], None]] = {
+    "cores": cores,
+    "narration": narration,
+    "quality": quality,
+    "builds": builds,
+    "release_100k": release_100k,
+    "llm": llm_client,
+    "crash": crash,
+    "realmodel": realmodel,
+    "ray": ray,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=list(GROUPS), help="run these groups only (default: all, in this order)"
+    )
+    args = parser.parse_args()
+    print(f"# moldova-personas benchmarks\nmachine: {machine()}\nload average: {os.getloadavg()}")
+    for name in args.only or GROUPS:
+        GROUPS[name]()
     print(f"\nload average at the end: {os.getloadavg()}")
 
 
