@@ -69,3 +69,28 @@ def test_tier_models_follow_the_one_list_of_tiers():
     entries = {m["name"]: m for m in yaml.safe_load((folder / "_tiers__models.yml").read_text())["models"]}
     tags = {name: entries[name].get("config", {}).get("tags", []) for name in names}
     assert tags == {name: ([] if i == 0 else ["on_demand"]) for i, name in enumerate(names)}, tags
+
+
+def _first_table(text: str) -> list[str]:
+    """The rows of the first Markdown table in `text` (lines starting with '|')."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| what |"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_readme_quotes_the_latest_benchmarks_table():
+    """README's Benchmarks section gives the same figures, with the same commands, as the newest table of
+    BENCHMARKS.md (a figure changed in one file only fails here)."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Benchmarks\n") :]
+    benchmarks = (root / "BENCHMARKS.md").read_text(encoding="utf-8")
+    newest = benchmarks[benchmarks.index("\n## ") :]
+    readme_rows, bench_rows = _first_table(section), _first_table(newest)
+    assert len(bench_rows) > 5
+    assert readme_rows == bench_rows
