@@ -99,9 +99,9 @@ def _standalone_rate(lines: list[str]) -> float | None:
 
 
 def _clone() -> Path:
-    """A fresh clone of HEAD under target/bench/clone (made once per `make bench`)."""
+    """A fresh clone of HEAD under target/bench/clone (made once per run of this script)."""
     clone = BENCH_DIR / "clone"
-    if not (clone / ".git").exists() or not _STATE.get("cloned"):
+    if not _STATE.get("cloned"):
         subprocess.run(["rm", "-rf", str(clone)], check=True)
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         head = subprocess.run(
