@@ -80,7 +80,7 @@ lint: $(STAMP) ## sqlfluff on models and macros, ruff on Python
 	$(BIN)/sqlfluff lint models macros
 
 .PHONY: bench
-bench: $(REALMODEL_STAMP) ## Benchmarks (run on a quiet machine): 1M cores, narration, quality marts, 25K build, LLM throughput, real model
+bench: $(REALMODEL_STAMP) ## Benchmarks (quiet machine, ~30 min): 1M cores, narration, quality marts, make run/25K/100K in a fresh clone, LLM client, crash resume, real model, Ray
 	$(BIN)/python bench/bench_all.py
 
 .PHONY: report
