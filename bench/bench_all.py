@@ -61,14 +61,15 @@ def step(
         text=True,
     )
     lines = proc.stdout.splitlines()
-    for line in lines + proc.stderr.splitlines():
+    output = lines + proc.stderr.splitlines()
+    for line in output:
         if not line.startswith("@@ ") and (keep is None or keep(line)):
             print("   ", line)
     wall, peak, rc = lines[-1].split()[1:] if lines and lines[-1].startswith("@@ ") else ("?", "?", "?")
     print(f"-> wall {wall} s ({_minutes(wall)}), peak RSS {peak} MiB, exit {rc}", flush=True)
     if proc.stderr and rc != "0" and keep is None:
         print(proc.stderr[-2000:])
-    return lines + proc.stderr.splitlines()
+    return output
 
 
 def _minutes(wall: str) -> str:
@@ -98,6 +99,11 @@ def _standalone_rate(lines: list[str]) -> float | None:
     return float(m[1].replace(",", "")) if m else None
 
 
+_STATE: dict[str, object] = {}
+MAKE = ["make", "--no-print-directory"]
+MAKE_ENV = {"MAKEFLAGS": ""}
+
+
 def _clone() -> Path:
     """A fresh clone of HEAD under target/bench/clone (made once per run of this script)."""
     clone = BENCH_DIR / "clone"
@@ -110,11 +116,6 @@ def _clone() -> Path:
         print(f"\nfresh clone of HEAD ({head.stdout.strip()[:80]}) in {clone}", flush=True)
         _STATE["cloned"] = True
     return clone
-
-
-_STATE: dict[str, object] = {}
-MAKE = ["make", "--no-print-directory"]
-MAKE_ENV = {"MAKEFLAGS": ""}
 
 
 def cores() -> None:

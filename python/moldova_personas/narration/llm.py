@@ -155,17 +155,13 @@ class OfflineNarrator(CustomLLM):
         return response
 
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
-        from moldova_personas.narration.offline import narrator as offline
-
-        text = offline.answer(_spec_of(kwargs))
-        return self._respond(model, text, _offline_tokens(model, messages, text))
+        return self._respond(model, *offline_answer(_spec_of(kwargs), model, messages))
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         # the template narrator and the token count run in the worker process pool, off the loop thread
         from moldova_personas.narration import workers
 
-        text, tokens = await workers.run_cpu(offline_answer, _spec_of(kwargs), model, messages)
-        return self._respond(model, text, tokens)
+        return self._respond(model, *await workers.run_cpu(offline_answer, _spec_of(kwargs), model, messages))
 
 
 _offline_handler = OfflineNarrator()
